@@ -1,0 +1,167 @@
+import type { MachineState } from "@weft/core";
+import { plannedTime, type TimeRange } from "./calendar.ts";
+import { completeElements, type Elements, type PlannedSource, type QuantityDelta } from "./elements.ts";
+import type { StateInterval } from "./state-intervals.ts";
+
+/**
+ * One rollup row: what one machine did in `[start, start + bucketMs)`. Seconds per state (running_s
+ * includes microstop_s), quantities, and events counted in the bucket where they start. Field names are
+ * the stored column names.
+ */
+export interface Bucket {
+  start: number;
+  running_s: number;
+  setup_s: number;
+  down_s: number;
+  idle_s: number;
+  offline_s: number;
+  produced: number;
+  good: number;
+  scrap: number;
+  rework: number;
+  energy_kwh: number;
+  /** Σ PRU × produced, seconds. */
+  ideal_s: number;
+  /** `down` intervals starting here. */
+  failures: number;
+  microstops: number;
+  microstop_s: number;
+}
+
+const STATE_FIELD: Record<MachineState, "running_s" | "setup_s" | "down_s" | "idle_s" | "offline_s"> = {
+  running: "running_s",
+  setup: "setup_s",
+  down: "down_s",
+  idle: "idle_s",
+  offline: "offline_s",
+};
+
+export function emptyBucket(start: number): Bucket {
+  return {
+    start,
+    running_s: 0,
+    setup_s: 0,
+    down_s: 0,
+    idle_s: 0,
+    offline_s: 0,
+    produced: 0,
+    good: 0,
+    scrap: 0,
+    rework: 0,
+    energy_kwh: 0,
+    ideal_s: 0,
+    failures: 0,
+    microstops: 0,
+    microstop_s: 0,
+  };
+}
+
+/** Start of the bucket holding `ts`, aligned to multiples of `bucketMs` since the epoch (UTC). */
+export const bucketStart = (ts: number, bucketMs: number): number => Math.floor(ts / bucketMs) * bucketMs;
+
+/**
+ * Split intervals and quantities into aligned buckets (only buckets that got something are returned,
+ * in start order). An interval crossing bucket edges is split exactly; a quantity lands in the bucket
+ * holding its `ts`. With `range`, everything outside it is dropped (used when replaying late data).
+ * @example
+ * bucketize([{ start: 30_000, end: 90_000, state: "running" }], [], 60_000);
+ * // [{ start: 0, running_s: 30, ... }, { start: 60_000, running_s: 30, ... }]
+ */
+export function bucketize(
+  intervals: readonly StateInterval[],
+  deltas: readonly QuantityDelta[],
+  bucketMs: number,
+  range?: TimeRange,
+): Bucket[] {
+  const lo = range?.start ?? Number.NEGATIVE_INFINITY;
+  const hi = range?.end ?? Number.POSITIVE_INFINITY;
+  const map = new Map<number, Bucket>();
+  const get = (start: number): Bucket => {
+    let b = map.get(start);
+    if (!b) {
+      b = emptyBucket(start);
+      map.set(start, b);
+    }
+    return b;
+  };
+  for (const iv of intervals) {
+    const s0 = Math.max(iv.start, lo);
+    const e0 = Math.min(iv.end, hi);
+    if (iv.start >= lo && iv.start < hi && iv.end > iv.start) {
+      const b = get(bucketStart(iv.start, bucketMs));
+      if (iv.state === "down") b.failures += 1;
+      if (iv.microstop) b.microstops += 1;
+    }
+    for (let s = s0; s < e0; ) {
+      const bs = bucketStart(s, bucketMs);
+      const e = Math.min(e0, bs + bucketMs);
+      const b = get(bs);
+      b[STATE_FIELD[iv.state]] += (e - s) / 1000;
+      if (iv.microstop) b.microstop_s += (e - s) / 1000;
+      s = e;
+    }
+  }
+  for (const d of deltas) {
+    if (d.ts < lo || d.ts >= hi) continue;
+    const b = get(bucketStart(d.ts, bucketMs));
+    b.produced += d.produced ?? 0;
+    b.good += d.good ?? 0;
+    b.scrap += d.scrap ?? 0;
+    b.rework += d.rework ?? 0;
+    b.energy_kwh += d.energyKwh ?? 0;
+    b.ideal_s += d.idealS ?? 0;
+  }
+  return [...map.values()].sort((a, b) => a.start - b.start);
+}
+
+/** Field-wise sum of buckets (e.g. what a SQL `sum()` over rollup rows returns); `start` is the earliest. */
+export function sumBuckets(buckets: readonly Bucket[]): Omit<Bucket, "start"> {
+  const t = emptyBucket(0);
+  for (const b of buckets) {
+    for (const k of Object.keys(t) as (keyof Bucket)[]) if (k !== "start") t[k] += b[k];
+  }
+  const { start: _start, ...rest } = t;
+  return rest;
+}
+
+/**
+ * Elements from summed rollup rows. `elapsedS` is the range length times the number of machines in
+ * scope (time with no bucket is unknown, reported as offline). `planned` is the calendar (or the summed
+ * POT/PDOT of the machines); without it POT = elapsed and PDOT = 0.
+ * @example
+ * const e = elementsFromBuckets(sumBuckets(rows), { range, machines: 3, planned: { potS, pdotS } });
+ */
+export function elementsFromBuckets(
+  totals: Omit<Bucket, "start">,
+  opts: { range: TimeRange; machines?: number; planned?: PlannedSource },
+): Elements {
+  const machines = opts.machines ?? 1;
+  const elapsedS = (Math.max(0, opts.range.end - opts.range.start) / 1000) * machines;
+  let planned = opts.planned;
+  if (planned && "timeZone" in planned && machines !== 1) {
+    // A calendar describes one machine; scale it to the scope.
+    const p = plannedTime(planned, opts.range);
+    planned = { potS: p.potS * machines, pdotS: p.pdotS * machines };
+  }
+  return completeElements(
+    {
+      elapsedS,
+      aptS: totals.running_s,
+      austS: totals.setup_s,
+      adetS: totals.down_s,
+      adotS: totals.idle_s,
+      idealS: totals.ideal_s,
+      pq: totals.produced,
+      gq: totals.good,
+      sq: totals.scrap,
+      rq: totals.rework,
+      failures: totals.failures,
+      repairS: totals.down_s,
+      microstops: totals.microstops,
+      microstopS: totals.microstop_s,
+      energyKwh: totals.energy_kwh,
+    },
+    planned,
+    opts.range,
+  );
+}

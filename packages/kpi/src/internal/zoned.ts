@@ -1,0 +1,68 @@
+/** Time-zone arithmetic on Intl only (no tz database of our own). */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** True when the runtime knows this IANA zone. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of `timeZone` from UTC at the instant `utcMs`, in ms (Berlin in summer: +7 200 000). */
+export function offsetAt(utcMs: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(utcMs))) {
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  }
+  const local = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
+  return local - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * The instant of a local wall-clock time. Like Temporal's "compatible" disambiguation: a time skipped by
+ * a spring-forward change moves forward by the gap; a time repeated by a fall-back change takes the earlier one.
+ * `localMs` is the wall time encoded as if it were UTC (Date.UTC(y, m, d, h, min)).
+ */
+export function zonedToUtc(localMs: number, timeZone: string): number {
+  const before = offsetAt(localMs - 86_400_000, timeZone);
+  const after = offsetAt(localMs + 86_400_000, timeZone);
+  const candidates = [localMs - before, localMs - after].filter((t) => t + offsetAt(t, timeZone) === localMs);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // Skipped wall time (spring forward): interpret with the offset before the change.
+  return localMs - before;
+}
+
+/** Local calendar date (y, m 1-12, d) and ISO weekday (1 = Monday) of an instant. */
+export function localDate(utcMs: number, timeZone: string): { y: number; m: number; d: number } {
+  const local = new Date(utcMs + offsetAt(utcMs, timeZone));
+  return { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate() };
+}
