@@ -1,3 +1,4 @@
+export { Backoff, type BackoffOptions, backoffDelay, sleep } from "./backoff.ts";
 export {
   type Connector,
   type ConnectorLogger,
@@ -10,3 +11,4 @@ export {
   type WritableConnector,
 } from "./connector.ts";
 export { type ConnectorDefinition, type ConnectorFactory, defineConnector } from "./define.ts";
+export { applyScaling, DeadbandFilter, PointBase, removeScaling } from "./points.ts";
