@@ -1,1 +1,48 @@
-export {};
+/**
+ * @weft/db — schema, client factory, migrations and the fast ingest writer.
+ * `@weft/db/schema` has the tables alone (no connection); `@weft/db/testing` the test helpers.
+ */
+export { type CreateDbOptions, createDb, type DbHandle, dbOptionsFromEnv } from "./client.ts";
+export {
+  type IngestRawBatchOptions,
+  type IngestRawBatchResult,
+  ingestRawBatch,
+  type RawBatch,
+  recordBatch,
+} from "./ingest/batch.ts";
+export { qualityOf, type ReadingRow, readingValueOf, toColumns } from "./ingest/encode.ts";
+export { DEFAULT_CHUNK_SIZE, type InsertReadingsOptions, insertReadings } from "./ingest/readings.ts";
+export { queryRows, rowsOf, toDate } from "./internal/rows.ts";
+export { type JobDelta, upsertJobs } from "./jobs.ts";
+export {
+  type CounterState,
+  getCounterStates,
+  type MachineLiveUpdate,
+  upsertCounterStates,
+  upsertMachineLive,
+} from "./live.ts";
+export { MIGRATIONS_FOLDER, type MigrateResult, migrate } from "./migrate.ts";
+export {
+  ensurePartitionDays,
+  ensurePartitions,
+  listPartitions,
+  partitionName,
+  type ReadingPartition,
+} from "./partitions.ts";
+export {
+  type DiskUsage,
+  diskUsage,
+  dropExpiredPartitions,
+  type RetentionOptions,
+  type RetentionResult,
+} from "./retention.ts";
+export { type MinuteRollupRow, rebuildHourlyDaily, upsertMinuteRollups } from "./rollups.ts";
+export {
+  type ApplyStateResult,
+  applyStateTransitions,
+  closeOpenIntervals,
+  type StateSpan,
+  type StateTransition,
+  stateSpans,
+} from "./state.ts";
+export type { DbDriver, WeftDb, WeftExecutor, WeftSchema, WeftTx } from "./types.ts";

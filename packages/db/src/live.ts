@@ -1,0 +1,128 @@
+import { sql } from "drizzle-orm";
+import { queryRows, toDate } from "./internal/rows.ts";
+import type { WeftExecutor } from "./types.ts";
+
+const ms = (t: number | Date | null | undefined) =>
+  t == null ? null : typeof t === "number" ? t : t.getTime();
+
+/** What a batch tells about a machine now. Omitted state/job mean "no news". */
+export interface MachineLiveUpdate {
+  machineId: number;
+  /** Newest reading timestamp in the batch. */
+  lastTs: number | Date;
+  state?: string;
+  /** Timestamp of the state reading (required with `state`). */
+  stateTs?: number | Date;
+  /** Since when the machine is in `state` (default: kept when unchanged, else `stateTs`). */
+  stateSince?: number | Date;
+  jobId?: string;
+}
+
+/**
+ * Upsert `machine_live`, only ever moving forward: last_ts takes the max, state/job change only
+ * when the update is newer than what is stored. last_seen_at becomes now().
+ */
+export async function upsertMachineLive(db: WeftExecutor, rows: readonly MachineLiveUpdate[]): Promise<void> {
+  if (rows.length === 0) return;
+  const byMachine = new Map<number, MachineLiveUpdate>();
+  for (const r of rows) {
+    const prev = byMachine.get(r.machineId);
+    if (!prev) byMachine.set(r.machineId, { ...r });
+    else {
+      if ((ms(r.lastTs) ?? 0) > (ms(prev.lastTs) ?? 0)) prev.lastTs = r.lastTs;
+      if (r.state !== undefined && (ms(r.stateTs) ?? 0) >= (ms(prev.stateTs) ?? -1)) {
+        prev.state = r.state;
+        prev.stateTs = r.stateTs ?? r.lastTs;
+        if (r.stateSince !== undefined) prev.stateSince = r.stateSince;
+      }
+      if (r.jobId !== undefined) prev.jobId = r.jobId;
+    }
+  }
+  const u = [...byMachine.values()].sort((a, b) => a.machineId - b.machineId);
+  await db.execute(sql`
+    insert into machine_live as l (machine_id, last_ts, state, state_ts, state_since, job_id, last_seen_at)
+    select m, to_timestamp(lt / 1000.0), st, to_timestamp(sts / 1000.0), to_timestamp(coalesce(ss, sts) / 1000.0), j, now()
+    from unnest(${sql.param(u.map((r) => r.machineId))}::int4[], ${sql.param(u.map((r) => ms(r.lastTs)))}::float8[],
+      ${sql.param(u.map((r) => r.state ?? null))}::text[],
+      ${sql.param(u.map((r) => (r.state === undefined ? null : (ms(r.stateTs) ?? ms(r.lastTs)))))}::float8[],
+      ${sql.param(u.map((r) => ms(r.stateSince)))}::float8[], ${sql.param(u.map((r) => r.jobId ?? null))}::text[])
+      as x(m, lt, st, sts, ss, j)
+    on conflict (machine_id) do update set
+      last_seen_at = now(),
+      last_ts = greatest(l.last_ts, excluded.last_ts),
+      job_id = case when excluded.job_id is not null and excluded.last_ts >= l.last_ts then excluded.job_id else l.job_id end,
+      state_since = case
+        when excluded.state is null or (l.state_ts is not null and excluded.state_ts < l.state_ts) then l.state_since
+        when excluded.state is not distinct from l.state then coalesce(l.state_since, excluded.state_since)
+        else excluded.state_since end,
+      state = case when excluded.state is not null and (l.state_ts is null or excluded.state_ts >= l.state_ts)
+        then excluded.state else l.state end,
+      state_ts = case when excluded.state is not null and (l.state_ts is null or excluded.state_ts >= l.state_ts)
+        then excluded.state_ts else l.state_ts end`);
+}
+
+export interface CounterState {
+  machineId: number;
+  pointKey: string;
+  role: string;
+  lastValue: number;
+  lastTs: Date;
+}
+
+/** Last raw counter values for machines (to compute deltas across batches). */
+export async function getCounterStates(
+  db: WeftExecutor,
+  machineIds: readonly number[],
+): Promise<CounterState[]> {
+  if (machineIds.length === 0) return [];
+  const rows = await queryRows<{
+    machine_id: number;
+    point_key: string;
+    role: string;
+    last_value: number;
+    last_ts: unknown;
+  }>(
+    db,
+    sql`select machine_id, point_key, role, last_value, last_ts from machine_counters
+        where machine_id = any(${sql.param([...new Set(machineIds)])}::int4[])`,
+  );
+  return rows.map((r) => ({
+    machineId: r.machine_id,
+    pointKey: r.point_key,
+    role: r.role,
+    lastValue: Number(r.last_value),
+    lastTs: toDate(r.last_ts),
+  }));
+}
+
+/** Store the newest raw counter values; an older value never overwrites a newer one. */
+export async function upsertCounterStates(
+  db: WeftExecutor,
+  rows: ReadonlyArray<{
+    machineId: number;
+    pointKey: string;
+    role: string;
+    value: number;
+    ts: number | Date;
+  }>,
+): Promise<void> {
+  const newest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const k = `${r.machineId}\u0000${r.pointKey}`;
+    const p = newest.get(k);
+    if (!p || (ms(r.ts) ?? 0) >= (ms(p.ts) ?? 0)) newest.set(k, r);
+  }
+  const u = [...newest.values()].sort(
+    (a, b) => a.machineId - b.machineId || (a.pointKey < b.pointKey ? -1 : 1),
+  );
+  if (u.length === 0) return;
+  await db.execute(sql`
+    insert into machine_counters as c (machine_id, point_key, role, last_value, last_ts)
+    select m, p, r, v, to_timestamp(t / 1000.0)
+    from unnest(${sql.param(u.map((x) => x.machineId))}::int4[], ${sql.param(u.map((x) => x.pointKey))}::text[],
+      ${sql.param(u.map((x) => x.role))}::text[], ${sql.param(u.map((x) => x.value))}::float8[],
+      ${sql.param(u.map((x) => ms(x.ts)))}::float8[]) as x(m, p, r, v, t)
+    on conflict (machine_id, point_key) do update set role = excluded.role, last_value = excluded.last_value,
+      last_ts = excluded.last_ts
+      where excluded.last_ts >= c.last_ts`);
+}

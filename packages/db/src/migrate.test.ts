@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { migrate } from "./migrate.ts";
+import { cities, enterprises, machines, parks } from "./schema/index.ts";
+import { describeEachDb } from "./testing.ts";
+
+describeEachDb("migrations", (ctx) => {
+  it("applies on start and is a no-op when applied again", async () => {
+    const again = await migrate(ctx.db);
+    expect(again.applied).toBe(0);
+    const [row] = await ctx.handle.query<{ n: number }>(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
+    expect(row?.n).toBeGreaterThanOrEqual(2);
+  });
+
+  it("creates readings as a range-partitioned table with a default partition", async () => {
+    const rows = await ctx.handle.query<{ strategy: string; parts: string[] }>(sql`
+      select pt.partstrat as strategy,
+             array(select c.relname::text from pg_inherits i join pg_class c on c.oid = i.inhrelid
+                   where i.inhparent = 'readings'::regclass) as parts
+      from pg_partitioned_table pt where pt.partrelid = 'readings'::regclass`);
+    expect(rows[0]?.strategy).toBe("r");
+    expect(rows[0]?.parts).toContain("readings_default");
+  });
+
+  it("round-trips the asset tree with snake_case columns", async () => {
+    const [city] = await ctx.db.insert(cities).values({ key: "taizhou", name: "台州" }).returning();
+    if (!city) throw new Error("no city");
+    const [park] = await ctx.db
+      .insert(parks)
+      .values({ key: "p1", cityId: city.id, name: "园区" })
+      .returning();
+    if (!park) throw new Error("no park");
+    const [ent] = await ctx.db
+      .insert(enterprises)
+      .values({
+        key: "e1",
+        parkId: park.id,
+        name: "印刷厂",
+        creditCode: "91330000000000000X",
+        industryCode: "C23",
+      })
+      .returning();
+    if (!ent) throw new Error("no enterprise");
+    await ctx.db
+      .insert(machines)
+      .values({ key: "press-1", enterpriseId: ent.id, name: "Press", kind: "printing-press" });
+    const cols = await ctx.handle.query<{ column_name: string }>(
+      sql`select column_name from information_schema.columns where table_name = 'enterprises'`,
+    );
+    expect(cols.map((c) => c.column_name)).toEqual(
+      expect.arrayContaining(["credit_code", "declared_machines"]),
+    );
+    await expect(
+      ctx.db.insert(machines).values({ key: "press-1", enterpriseId: ent.id, name: "Dup" }),
+    ).rejects.toThrow();
+  });
+});

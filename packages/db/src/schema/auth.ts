@@ -1,0 +1,87 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { cities, enterprises, parks } from "./assets.ts";
+
+export const USER_ROLES = ["city-admin", "park-manager", "enterprise-user"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/**
+ * A person who signs in to park-admin. Scope by role: a city-admin sees `cityId`;
+ * a park-manager sees the parks in `user_parks`; an enterprise-user sees `enterpriseId`.
+ */
+export const users = pgTable(
+  "users",
+  {
+    id: integer().primaryKey().generatedByDefaultAsIdentity(),
+    /** Stored lower-cased; unique. */
+    email: text().notNull(),
+    name: text().notNull().default(""),
+    passwordHash: text().notNull(),
+    role: text().$type<UserRole>().notNull(),
+    cityId: integer().references(() => cities.id),
+    enterpriseId: integer().references(() => enterprises.id),
+    locale: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    disabledAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(sql`lower(${t.email})`),
+    check("users_role_valid", sql`${t.role} in ('city-admin', 'park-manager', 'enterprise-user')`),
+    check("users_enterprise_scope", sql`${t.role} <> 'enterprise-user' or ${t.enterpriseId} is not null`),
+  ],
+);
+
+/** Parks a park-manager may see and manage. */
+export const userParks = pgTable(
+  "user_parks",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    parkId: integer()
+      .notNull()
+      .references(() => parks.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.parkId] }), index().on(t.parkId)],
+);
+
+/** Sign-in sessions; only a hash of the bearer token is stored. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    tokenHash: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.userId), index().on(t.expiresAt)],
+);
+
+/** Who did what to which object. `actor` is e.g. `user:12` or `gateway:gw-1`. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    actor: text().notNull(),
+    actorUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    action: text().notNull(),
+    target: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    details: jsonb().$type<Record<string, unknown>>(),
+  },
+  (t) => [index().on(t.at), index().on(t.target, t.at)],
+);

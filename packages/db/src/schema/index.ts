@@ -1,0 +1,35 @@
+/**
+ * The drizzle schema. Importing this module opens no connection.
+ * @example import { machines, readings } from "@weft/db/schema";
+ */
+export { cities, enterprises, lines, machines, parks, points } from "./assets.ts";
+export { auditLog, sessions, USER_ROLES, type UserRole, userParks, users } from "./auth.ts";
+export {
+  type CoverageRuleItem,
+  coverageDeclarations,
+  coverageRuleSets,
+  coverageSnapshots,
+} from "./coverage.ts";
+export { gateways, ingestedBatches, QUALITY_CODES, readings } from "./ingest.ts";
+export { jobs, machineCounters, machineLive, machineStateIntervals } from "./production.ts";
+export {
+  machineDailyRollups,
+  machineHourlyRollups,
+  machineMinuteRollups,
+  ROLLUP_FIELDS,
+  type RollupField,
+} from "./rollups.ts";
+export {
+  cityInsert,
+  citySelect,
+  coverageDeclarationInsert,
+  enterpriseInsert,
+  enterpriseSelect,
+  gatewaySelect,
+  lineInsert,
+  machineInsert,
+  machineSelect,
+  parkInsert,
+  parkSelect,
+  pointInsert,
+} from "./zod.ts";

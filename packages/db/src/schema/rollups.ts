@@ -1,0 +1,60 @@
+import { doublePrecision, integer, pgTable, primaryKey, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * Summed time (seconds) and quantity elements per machine and bucket (ISO 22400: sum, then divide).
+ * running_s = APT, setup_s = AUST, down_s = ADET, idle_s = ADOT, offline_s = unknown time.
+ * Microstops count as running time; their count and seconds are kept apart.
+ */
+function rollupColumns() {
+  return {
+    machineId: integer().notNull(),
+    bucket: timestamp({ withTimezone: true }).notNull(),
+    runningS: doublePrecision().notNull().default(0),
+    setupS: doublePrecision().notNull().default(0),
+    downS: doublePrecision().notNull().default(0),
+    idleS: doublePrecision().notNull().default(0),
+    offlineS: doublePrecision().notNull().default(0),
+    produced: doublePrecision().notNull().default(0),
+    good: doublePrecision().notNull().default(0),
+    scrap: doublePrecision().notNull().default(0),
+    rework: doublePrecision().notNull().default(0),
+    energyKwh: doublePrecision().notNull().default(0),
+    microstops: integer().notNull().default(0),
+    microstopS: doublePrecision().notNull().default(0),
+    /** Σ ideal cycle × produced (PRU × PQ), so effectiveness sums correctly across machines. */
+    idealS: doublePrecision().notNull().default(0),
+  };
+}
+
+/** Additive minute buckets (UTC minute start). Writers add; late readings add to the right bucket. */
+export const machineMinuteRollups = pgTable("machine_minute_rollups", rollupColumns(), (t) => [
+  primaryKey({ columns: [t.machineId, t.bucket] }),
+]);
+
+/** Hour buckets (start of the hour in the enterprise time zone), recomputed from minutes. */
+export const machineHourlyRollups = pgTable("machine_hourly_rollups", rollupColumns(), (t) => [
+  primaryKey({ columns: [t.machineId, t.bucket] }),
+]);
+
+/** Day buckets (local midnight in the enterprise time zone), recomputed from minutes. */
+export const machineDailyRollups = pgTable("machine_daily_rollups", rollupColumns(), (t) => [
+  primaryKey({ columns: [t.machineId, t.bucket] }),
+]);
+
+/** Numeric fields shared by all rollup tables, in column order. */
+export const ROLLUP_FIELDS = [
+  "runningS",
+  "setupS",
+  "downS",
+  "idleS",
+  "offlineS",
+  "produced",
+  "good",
+  "scrap",
+  "rework",
+  "energyKwh",
+  "microstops",
+  "microstopS",
+  "idealS",
+] as const;
+export type RollupField = (typeof ROLLUP_FIELDS)[number];
