@@ -14,7 +14,11 @@ for (const dir of ["packages", "apps"]) {
     const benchDir = path.join(root, dir, ws.name, "bench");
     if (!ws.isDirectory() || !existsSync(benchDir)) continue;
     for (const f of readdirSync(benchDir)) {
-      if (f.endsWith(".bench.ts")) entries.set(f.replace(/\.bench\.ts$/, ""), { file: path.join(benchDir, f), cwd: path.join(root, dir, ws.name) });
+      if (f.endsWith(".bench.ts"))
+        entries.set(f.replace(/\.bench\.ts$/, ""), {
+          file: path.join(benchDir, f),
+          cwd: path.join(root, dir, ws.name),
+        });
     }
   }
 }
@@ -25,7 +29,9 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
 }
 const unknown = wanted.filter((w) => !entries.has(w));
 if (unknown.length) {
-  console.error(`unknown bench entry: ${unknown.join(", ")}; known: ${[...entries.keys()].sort().join(", ")}`);
+  console.error(
+    `unknown bench entry: ${unknown.join(", ")}; known: ${[...entries.keys()].sort().join(", ")}`,
+  );
   process.exit(2);
 }
 let status = 0;

@@ -4,7 +4,7 @@
 // package's vitest JSON report as one plain line `N passed, N failed, N skipped`.
 // Exits non-zero when anything failed or when no test ran at all.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,7 +31,9 @@ for (const ws of workspaces) rmSync(reportOf(ws), { force: true });
 const concurrency = process.env.WEFT_TEST_CONCURRENCY ?? "2";
 const ok = {
   lint: step("lint", bin("biome"), ["check", "."]),
-  typecheck: step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]),
+  typecheck:
+    step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]) &&
+    step("typecheck scripts", bin("tsc"), ["--noEmit", "-p", "scripts/tsconfig.json"]),
   test: step("tests", bin("turbo"), ["run", "test", "--continue", `--concurrency=${concurrency}`]),
 };
 
