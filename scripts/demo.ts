@@ -18,11 +18,13 @@ import { seedDemo, startBrain } from "@weft/industry-brain";
 import { type PressServer, type RobotCell, startPressServer, startRobotCell } from "@weft/simulators";
 import pino from "pino";
 
-const HELP = `pnpm demo [--port 3000] [--data-dir DIR] [--speed 60] [--no-devices]
+const HELP = `pnpm demo [--port 3000] [--data-dir DIR] [--speed 1] [--no-devices]
 
   --port N        brain and park-admin port (default 3000; a free port if taken)
   --data-dir DIR  keep the PGlite database in DIR across runs (default: in memory)
-  --speed N       simulated seconds per real second for the devices (default 60)
+  --speed N       simulated seconds per real second for the devices (default 1). Readings are
+                  stamped with wall-clock time, so above 1 the KPIs (performance, OEE) are
+                  inflated by the factor: use it to watch states change, not to read KPIs
   --no-devices    start only the brain and park-admin
 `;
 
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: "string", default: process.env.PORT ?? "3000" },
       "data-dir": { type: "string" },
-      speed: { type: "string", default: "60" },
+      speed: { type: "string", default: "1" },
       "no-devices": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },

@@ -1,0 +1,22 @@
+import { parseArgs } from "node:util";
+import { runRobotCell } from "./run.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "20" },
+    speed: { type: "string", default: "60" },
+    help: { type: "boolean" },
+  },
+});
+if (values.help) {
+  console.log(
+    "usage: pnpm --filter @weft/example-robot-cell start [--seconds 20] [--speed 60]\n(DATABASE_URL=postgres://… to use PostgreSQL instead of embedded PGlite)",
+  );
+  process.exit(0);
+}
+await runRobotCell({
+  seconds: Number(values.seconds),
+  speed: Number(values.speed),
+  databaseUrl: process.env.DATABASE_URL,
+});
+process.exit(0);
