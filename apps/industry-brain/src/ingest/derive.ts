@@ -1,0 +1,232 @@
+import {
+  type JobDelta as DbJobDelta,
+  upsertCounterStates,
+  upsertJobs,
+  upsertMachineLive,
+  type WeftExecutor,
+} from "@weft/db";
+import type { StateInterval } from "@weft/kpi";
+import { sql } from "drizzle-orm";
+import { carryAt, loadCarries, lockMachines, readingsSince } from "./carry.ts";
+import type { IngestMachine } from "./machines.ts";
+import {
+  type Carry,
+  counterRoles,
+  type ReplayOptions,
+  type ReplayReading,
+  type ReplayResult,
+  replay,
+  subtractBuckets,
+  subtractJobs,
+} from "./replay.ts";
+import { addRollupDeltas, type MachineBuckets } from "./rollup-write.ts";
+
+export interface DeriveOptions {
+  staleMs: number;
+  microstopMs: number;
+}
+
+export interface DeriveStats {
+  machines: number;
+  lateMachines: number;
+  minuteBuckets: number;
+}
+
+interface MachineOutcome {
+  machine: IngestMachine;
+  start: Carry;
+  result: ReplayResult;
+  /** Late path: intervals from this start are replaced. */
+  replaceIntervalsFrom: number | null;
+  buckets: MachineBuckets["buckets"];
+  jobs: ReplayResult["jobs"];
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Update everything derived from raw readings for the machines of one batch, inside the batch's
+ * transaction: minute/hour/day rollups, the job ledger, state intervals, counter baselines and live
+ * state. In-order data continues from the stored carry; data older than a machine's newest applied
+ * reading replays the machine from the minute it touches and applies the difference, so late and
+ * out-of-order readings correct exactly the buckets they touch.
+ */
+export async function deriveBatch(
+  tx: WeftExecutor,
+  byMachine: ReadonlyMap<IngestMachine, ReplayReading[]>,
+  opts: DeriveOptions,
+): Promise<DeriveStats> {
+  const machines = [...byMachine.keys()].sort((a, b) => a.id - b.id);
+  await lockMachines(
+    tx,
+    machines.map((m) => m.id),
+  );
+  const carries = await loadCarries(tx, machines);
+  const outcomes: MachineOutcome[] = [];
+  let lateMachines = 0;
+  for (const machine of machines) {
+    const readings = byMachine.get(machine) ?? [];
+    const carry = carries.get(machine.id);
+    if (!carry || readings.length === 0) continue;
+    let minTs = Number.POSITIVE_INFINITY;
+    for (const r of readings) if (r.ts < minTs) minTs = r.ts;
+    const base: Omit<ReplayOptions, "roles"> = {
+      staleMs: opts.staleMs,
+      microstopMs: opts.microstopMs,
+      bucketMs: MINUTE,
+    };
+    if (carry.lastTs === null || minTs >= carry.lastTs) {
+      const result = replay(carry, readings, { ...base, roles: counterRoles(carry, readings) });
+      outcomes.push({
+        machine,
+        start: carry,
+        result,
+        replaceIntervalsFrom: null,
+        buckets: result.buckets,
+        jobs: result.jobs,
+      });
+      continue;
+    }
+    lateMachines++;
+    outcomes.push(await replayLate(tx, machine, readings, carry, minTs, base));
+  }
+  await writeOutcomes(tx, outcomes);
+  return {
+    machines: outcomes.length,
+    lateMachines,
+    minuteBuckets: outcomes.reduce((s, o) => s + o.buckets.length, 0),
+  };
+}
+
+async function replayLate(
+  tx: WeftExecutor,
+  machine: IngestMachine,
+  batch: readonly ReplayReading[],
+  current: Carry,
+  minTs: number,
+  base: Omit<ReplayOptions, "roles">,
+): Promise<MachineOutcome> {
+  const from = Math.floor(minTs / MINUTE) * MINUTE;
+  const start = await carryAt(tx, machine, from);
+  const after = await readingsSince(tx, machine.id, from);
+  const before = withoutBatch(after, batch);
+  const roles = counterRoles(current, after);
+  const opts = { ...base, roles };
+  const a = replay(start, after, opts);
+  const b = replay(start, before, opts);
+  return {
+    machine,
+    start,
+    result: a,
+    replaceIntervalsFrom: start.stateSince ?? from,
+    buckets: subtractBuckets(a.buckets, b.buckets),
+    jobs: subtractJobs(a.jobs, b.jobs),
+  };
+}
+
+/** `all` minus one stored copy of each batch reading (multiset difference on point and ts). */
+function withoutBatch(all: readonly ReplayReading[], batch: readonly ReplayReading[]): ReplayReading[] {
+  const pending = new Map<string, number>();
+  for (const r of batch) {
+    const k = `${r.pointKey}\u0000${r.ts}`;
+    pending.set(k, (pending.get(k) ?? 0) + 1);
+  }
+  const out: ReplayReading[] = [];
+  for (const r of all) {
+    const k = `${r.pointKey}\u0000${r.ts}`;
+    const n = pending.get(k) ?? 0;
+    if (n > 0) pending.set(k, n - 1);
+    else out.push(r);
+  }
+  return out;
+}
+
+async function writeOutcomes(tx: WeftExecutor, outcomes: readonly MachineOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await addRollupDeltas(
+    tx,
+    outcomes.map((o) => ({ machineId: o.machine.id, timeZone: o.machine.timeZone, buckets: o.buckets })),
+  );
+  const jobs: DbJobDelta[] = [];
+  for (const o of outcomes) {
+    for (const [jobId, j] of o.jobs) jobs.push({ machineId: o.machine.id, jobId, ...j });
+  }
+  await upsertJobs(tx, jobs);
+  await writeIntervals(tx, outcomes);
+  const counters = outcomes.flatMap((o) =>
+    Object.entries(o.result.carry.counters)
+      .filter(([k, v]) => o.start.counters[k]?.last !== v.last || o.replaceIntervalsFrom !== null)
+      .map(([pointKey, v]) => ({
+        machineId: o.machine.id,
+        pointKey,
+        role: v.role,
+        value: v.last,
+        ts: o.result.carry.lastTs ?? 0,
+      })),
+  );
+  await upsertCounterStates(tx, counters);
+  await upsertMachineLive(
+    tx,
+    outcomes.flatMap((o) => {
+      const c = o.result.carry;
+      if (c.lastTs === null) return [];
+      return [
+        {
+          machineId: o.machine.id,
+          lastTs: c.lastTs,
+          ...(c.state !== null
+            ? { state: c.state, stateTs: c.lastTs, stateSince: c.stateSince ?? c.lastTs }
+            : {}),
+          ...(c.jobId !== null ? { jobId: c.jobId } : {}),
+        },
+      ];
+    }),
+  );
+  const ideal = outcomes.filter(
+    (o) => o.result.carry.idealCycleS !== o.machine.idealCycleS && o.result.carry.idealCycleS !== null,
+  );
+  if (ideal.length > 0) {
+    await tx.execute(sql`update machines m set ideal_cycle_s = u.v
+      from unnest(${sql.param(ideal.map((o) => o.machine.id))}::int4[], ${sql.param(ideal.map((o) => o.result.carry.idealCycleS))}::float8[]) as u(id, v)
+      where m.id = u.id`);
+  }
+}
+
+/**
+ * State intervals: the open interval is replaced by the closed intervals the replay produced plus the
+ * new open one; after late data, every interval from the replay's start is replaced.
+ */
+async function writeIntervals(tx: WeftExecutor, outcomes: readonly MachineOutcome[]): Promise<void> {
+  const changed = outcomes.filter(
+    (o) =>
+      o.replaceIntervalsFrom !== null ||
+      o.result.intervals.length > 0 ||
+      o.result.carry.state !== o.start.state ||
+      o.result.carry.stateSince !== o.start.stateSince,
+  );
+  if (changed.length === 0) return;
+  const openOnly = changed.filter((o) => o.replaceIntervalsFrom === null).map((o) => o.machine.id);
+  if (openOnly.length > 0) {
+    await tx.execute(
+      sql`delete from machine_state_intervals where end_ts is null and machine_id = any(${sql.param(openOnly)}::int4[])`,
+    );
+  }
+  for (const o of changed) {
+    if (o.replaceIntervalsFrom === null) continue;
+    await tx.execute(sql`delete from machine_state_intervals where machine_id = ${o.machine.id}
+      and (end_ts is null or start_ts >= ${new Date(o.replaceIntervalsFrom).toISOString()}::timestamptz)`);
+  }
+  const rows: Array<{ m: number; s: string; a: number; b: number | null }> = [];
+  for (const o of changed) {
+    const ivs: StateInterval[] = o.result.intervals;
+    for (const iv of ivs) rows.push({ m: o.machine.id, s: iv.state, a: iv.start, b: iv.end });
+    const c = o.result.carry;
+    if (c.state !== null && c.stateSince !== null)
+      rows.push({ m: o.machine.id, s: c.state, a: c.stateSince, b: null });
+  }
+  if (rows.length === 0) return;
+  await tx.execute(sql`insert into machine_state_intervals (machine_id, state, start_ts, end_ts)
+    select m, s, to_timestamp(a / 1000.0), to_timestamp(b / 1000.0)
+    from unnest(${sql.param(rows.map((r) => r.m))}::int4[], ${sql.param(rows.map((r) => r.s))}::text[],
+      ${sql.param(rows.map((r) => r.a))}::float8[], ${sql.param(rows.map((r) => r.b))}::float8[]) as u(m, s, a, b)`);
+}

@@ -1,0 +1,75 @@
+import { WeftError } from "@weft/core";
+import type { WeftExecutor } from "@weft/db";
+import { queryRows } from "@weft/db";
+import { sql } from "drizzle-orm";
+
+export interface IngestMachine {
+  id: number;
+  key: string;
+  enterpriseId: number;
+  timeZone: string;
+  idealCycleS: number | null;
+}
+
+async function lookup(db: WeftExecutor, keys: readonly string[]): Promise<IngestMachine[]> {
+  const rows = await queryRows<{
+    id: number;
+    key: string;
+    enterprise_id: number;
+    time_zone: string;
+    ideal_cycle_s: number | null;
+  }>(
+    db,
+    sql`select m.id, m.key, m.enterprise_id, e.time_zone, m.ideal_cycle_s
+        from machines m join enterprises e on e.id = m.enterprise_id
+        where m.key = any(${sql.param([...keys])}::text[])`,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    key: r.key,
+    enterpriseId: Number(r.enterprise_id),
+    timeZone: r.time_zone,
+    idealCycleS: r.ideal_cycle_s === null ? null : Number(r.ideal_cycle_s),
+  }));
+}
+
+/**
+ * Machines named in a batch, by key. Unknown keys are registered in the gateway's enterprise (a new
+ * machine appears in the brain within minutes of being wired up). A key that belongs to another
+ * enterprise is FORBIDDEN for the whole batch: machine keys are unique across the brain.
+ */
+export async function resolveMachines(
+  db: WeftExecutor,
+  enterpriseId: number,
+  keys: readonly string[],
+): Promise<{ machines: Map<string, IngestMachine>; registered: string[] }> {
+  const unique = [...new Set(keys)];
+  let found = await lookup(db, unique);
+  assertOwn(found, enterpriseId);
+  const registered: string[] = [];
+  if (found.length < unique.length) {
+    const have = new Set(found.map((m) => m.key));
+    const missing = unique.filter((k) => !have.has(k));
+    const inserted = await queryRows<{ key: string }>(
+      db,
+      sql`insert into machines (key, enterprise_id, name, kind)
+          select k, ${enterpriseId}, k, 'generic-machine' from unnest(${sql.param(missing)}::text[]) as k
+          on conflict (key) do nothing returning key`,
+    );
+    registered.push(...inserted.map((r) => r.key));
+    found = await lookup(db, unique);
+    assertOwn(found, enterpriseId);
+  }
+  const machines = new Map(found.map((m) => [m.key, m]));
+  return { machines, registered };
+}
+
+function assertOwn(found: readonly IngestMachine[], enterpriseId: number): void {
+  const foreign = found.filter((m) => m.enterpriseId !== enterpriseId).map((m) => m.key);
+  if (foreign.length === 0) return;
+  throw new WeftError(
+    "FORBIDDEN",
+    `machine ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? " …" : ""} belongs to another enterprise; this gateway may only write its own enterprise's machines`,
+    { field: "readings.machine", details: { machines: foreign } },
+  );
+}

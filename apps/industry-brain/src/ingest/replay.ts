@@ -1,0 +1,302 @@
+import {
+  type CounterRole,
+  isCounterRole,
+  MACHINE_STATES,
+  type MachineState,
+  type ReadingValue,
+  type SignalRole,
+} from "@weft/core";
+import {
+  type Bucket,
+  bucketize,
+  counterDelta,
+  type QuantityDelta,
+  quantitiesFromCounter,
+  type StateInterval,
+} from "@weft/kpi";
+
+/**
+ * Pure per-machine accounting: fold readings (time order) into per-minute buckets, a job ledger and
+ * state intervals, starting from a carried state. The brain stores the carry between batches, so a
+ * batch continues exactly where the previous one stopped, on any brain process.
+ *
+ * Time between two consecutive readings of a machine (any signal) belongs to the state in effect at
+ * the first one; a gap longer than `staleMs` is `offline` (no data), never down or idle.
+ */
+export interface Carry {
+  /** Newest applied reading of any signal. */
+  lastTs: number | null;
+  /** Last reported state (kept across an offline gap until a new state arrives). */
+  state: MachineState | null;
+  /** Start of the current state interval. */
+  stateSince: number | null;
+  /** State of the interval before the current one (microstop detection). */
+  prevState: MachineState | null;
+  jobId: string | null;
+  idealCycleS: number | null;
+  /** Last raw value per counter point. */
+  counters: Record<string, { role: CounterRole; last: number }>;
+}
+
+export interface ReplayReading {
+  ts: number;
+  pointKey: string;
+  signal: SignalRole | null;
+  value: ReadingValue;
+}
+
+export interface ReplayOptions {
+  staleMs: number;
+  microstopMs: number;
+  bucketMs: number;
+  /** Counter roles the machine provides (decides how PQ/GQ are derived). */
+  roles: readonly CounterRole[];
+}
+
+export interface JobDelta {
+  firstTs: number;
+  lastTs: number;
+  produced: number;
+  good: number;
+  waste: number;
+  runS: number;
+  setupS: number;
+  energyKwh: number;
+}
+
+export interface ReplayResult {
+  buckets: Bucket[];
+  jobs: Map<string, JobDelta>;
+  /** Closed state intervals (including offline gaps), in time order. */
+  intervals: StateInterval[];
+  carry: Carry;
+  /** Counter samples that could not be used (not a finite number). */
+  ignored: number;
+}
+
+export const emptyCarry = (): Carry => ({
+  lastTs: null,
+  state: null,
+  stateSince: null,
+  prevState: null,
+  jobId: null,
+  idealCycleS: null,
+  counters: {},
+});
+
+const STATES = new Set<string>(MACHINE_STATES);
+
+function numeric(v: ReadingValue): number | null {
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (typeof v === "string" && v.trim() !== "") {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  }
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return null;
+}
+
+/** Order of signals at the same timestamp: a job or state change applies to counters read at that instant. */
+const RANK: Record<string, number> = { job: 0, idealCycleS: 1, state: 2 };
+const rank = (r: { signal: SignalRole | null }): number => (r.signal === null ? 9 : (RANK[r.signal] ?? 5));
+
+/**
+ * Canonical order: by ts, then job, ideal cycle, state, counters, other; then point key. Arrival
+ * order never matters, so a replay from stored rows gives the same result as the live path.
+ */
+export function byTime<T extends { ts: number; signal: SignalRole | null; pointKey: string }>(
+  rows: readonly T[],
+): T[] {
+  const cmp = (a: T, b: T): number =>
+    a.ts - b.ts || rank(a) - rank(b) || (a.pointKey < b.pointKey ? -1 : a.pointKey > b.pointKey ? 1 : 0);
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++) if (cmp(rows[i - 1] as T, rows[i] as T) > 0) sorted = false;
+  if (sorted) return rows.slice();
+  return rows.slice().sort(cmp);
+}
+
+/** Fold readings (any order; sorted here) into buckets, job deltas and intervals. Does not mutate `start`. */
+export function replay(start: Carry, readings: readonly ReplayReading[], opts: ReplayOptions): ReplayResult {
+  const c: Carry = { ...start, counters: { ...start.counters } };
+  const spans: StateInterval[] = [];
+  const removed: StateInterval[] = [];
+  const intervals: StateInterval[] = [];
+  const deltas: QuantityDelta[] = [];
+  const jobs = new Map<string, JobDelta>();
+  let ignored = 0;
+  let gapInState = false;
+
+  const job = (ts: number): JobDelta | null => {
+    if (c.jobId === null) return null;
+    let j = jobs.get(c.jobId);
+    if (!j) {
+      j = { firstTs: ts, lastTs: ts, produced: 0, good: 0, waste: 0, runS: 0, setupS: 0, energyKwh: 0 };
+      jobs.set(c.jobId, j);
+    }
+    if (ts < j.firstTs) j.firstTs = ts;
+    if (ts > j.lastTs) j.lastTs = ts;
+    return j;
+  };
+  const addSpan = (from: number, to: number, state: MachineState): void => {
+    if (to <= from) return;
+    const last = spans[spans.length - 1];
+    if (last && last.state === state && last.end === from && !last.microstop) last.end = to;
+    else spans.push({ start: from, end: to, state });
+    const j = job(from);
+    if (j) {
+      if (state === "running") j.runS += (to - from) / 1000;
+      else if (state === "setup") j.setupS += (to - from) / 1000;
+      if (to > j.lastTs) j.lastTs = to;
+    }
+  };
+  const closeInterval = (at: number): void => {
+    // Zero-length intervals are kept: the stored intervals must let a replay rebuild the exact carry.
+    if (c.state !== null && c.stateSince !== null && at >= c.stateSince) {
+      intervals.push({ start: c.stateSince, end: at, state: c.state });
+    }
+  };
+
+  for (const r of byTime(readings)) {
+    if (c.lastTs !== null && r.ts > c.lastTs) {
+      if (r.ts - c.lastTs > opts.staleMs) {
+        addSpan(c.lastTs, r.ts, "offline");
+        closeInterval(c.lastTs);
+        intervals.push({ start: c.lastTs, end: r.ts, state: "offline" });
+        if (c.state !== null) {
+          c.prevState = "offline";
+          c.stateSince = r.ts;
+        }
+        gapInState = true;
+      } else {
+        addSpan(c.lastTs, r.ts, c.state ?? "offline");
+      }
+    }
+    if (c.lastTs === null || r.ts > c.lastTs) c.lastTs = r.ts;
+    const signal = r.signal;
+    if (signal === "state") {
+      const s = typeof r.value === "string" && STATES.has(r.value) ? (r.value as MachineState) : null;
+      if (s === null) {
+        ignored++;
+        continue;
+      }
+      if (s === c.state) continue;
+      const since = c.stateSince;
+      const isMicrostop =
+        s === "running" &&
+        (c.state === "down" || c.state === "idle") &&
+        c.prevState === "running" &&
+        since !== null &&
+        !gapInState &&
+        r.ts - since < opts.microstopMs;
+      if (isMicrostop && since !== null && c.state !== null) {
+        removed.push({ start: since, end: r.ts, state: c.state });
+        spans.push({ start: since, end: r.ts, state: "running", microstop: true });
+        intervals.push({ start: since, end: r.ts, state: c.state, microstop: true });
+      } else {
+        closeInterval(r.ts);
+      }
+      c.prevState = c.state;
+      c.state = s;
+      c.stateSince = r.ts;
+      gapInState = false;
+    } else if (signal === "job") {
+      const id = r.value === null ? "" : String(r.value).trim();
+      c.jobId = id === "" ? null : id.slice(0, 200);
+      job(r.ts);
+    } else if (signal === "idealCycleS") {
+      const n = numeric(r.value);
+      if (n !== null && n > 0) c.idealCycleS = n;
+    } else if (signal !== null && isCounterRole(signal)) {
+      const v = numeric(r.value);
+      if (v === null || v < 0) {
+        ignored++;
+        continue;
+      }
+      const prev = c.counters[r.pointKey];
+      c.counters[r.pointKey] = { role: signal, last: v };
+      if (!prev) continue;
+      // Fast path: a counter that rose (the common case) needs no wrap/reset analysis.
+      let delta = v - prev.last;
+      if (delta < 0) {
+        const type =
+          signal === "energyKwh" || !Number.isInteger(v) || !Number.isInteger(prev.last) ? "float" : "uint32";
+        delta = counterDelta(prev.last, v, { type }).delta;
+      }
+      if (delta <= 0) continue;
+      const q = quantitiesFromCounter(signal, r.ts, delta, { roles: opts.roles, idealCycleS: c.idealCycleS });
+      deltas.push(q);
+      const j = job(r.ts);
+      if (j) {
+        j.produced += q.produced ?? 0;
+        j.good += q.good ?? 0;
+        j.waste += q.scrap ?? 0;
+        j.energyKwh += q.energyKwh ?? 0;
+      }
+    }
+  }
+
+  const plus = bucketize(spans, deltas, opts.bucketMs);
+  const minus = removed.length ? bucketize(removed, [], opts.bucketMs) : [];
+  return { buckets: subtractBuckets(plus, minus), jobs, intervals, carry: c, ignored };
+}
+
+const NUMERIC_FIELDS = [
+  "running_s",
+  "setup_s",
+  "down_s",
+  "idle_s",
+  "offline_s",
+  "produced",
+  "good",
+  "scrap",
+  "rework",
+  "energy_kwh",
+  "ideal_s",
+  "failures",
+  "microstops",
+  "microstop_s",
+] as const satisfies readonly Exclude<keyof Bucket, "start">[];
+
+/** a − b per bucket start (buckets in `b` only appear negated). */
+export function subtractBuckets(a: readonly Bucket[], b: readonly Bucket[]): Bucket[] {
+  if (b.length === 0) return a.slice();
+  const map = new Map<number, Bucket>();
+  for (const x of a) map.set(x.start, { ...x });
+  for (const y of b) {
+    let x = map.get(y.start);
+    if (!x) {
+      x = { ...y };
+      for (const f of NUMERIC_FIELDS) x[f] = 0;
+      map.set(y.start, x);
+    }
+    for (const f of NUMERIC_FIELDS) x[f] -= y[f];
+  }
+  return [...map.values()].sort((p, q) => p.start - q.start);
+}
+
+/** Job deltas a − b. */
+export function subtractJobs(a: Map<string, JobDelta>, b: Map<string, JobDelta>): Map<string, JobDelta> {
+  const out = new Map<string, JobDelta>();
+  for (const [k, v] of a) out.set(k, { ...v });
+  for (const [k, v] of b) {
+    const x = out.get(k) ?? { ...v, produced: 0, good: 0, waste: 0, runS: 0, setupS: 0, energyKwh: 0 };
+    x.produced -= v.produced;
+    x.good -= v.good;
+    x.waste -= v.waste;
+    x.runS -= v.runS;
+    x.setupS -= v.setupS;
+    x.energyKwh -= v.energyKwh;
+    x.firstTs = Math.min(x.firstTs, v.firstTs);
+    x.lastTs = Math.max(x.lastTs, v.lastTs);
+    out.set(k, x);
+  }
+  return out;
+}
+
+/** The roles among a carry's counters and a set of readings. */
+export function counterRoles(carry: Carry, readings: readonly ReplayReading[]): CounterRole[] {
+  const roles = new Set<CounterRole>();
+  for (const c of Object.values(carry.counters)) roles.add(c.role);
+  for (const r of readings) if (r.signal !== null && isCounterRole(r.signal)) roles.add(r.signal);
+  return [...roles];
+}

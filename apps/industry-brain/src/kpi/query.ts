@@ -1,0 +1,264 @@
+import { WeftError } from "@weft/core";
+import { type DbHandle, queryRows, toDate } from "@weft/db";
+import { type Bucket, type Elements, elementsFromBuckets, type Kpis, kpisFromElements } from "@weft/kpi";
+import { type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { localDayStart, localHourStart } from "../internal/zone.ts";
+
+export const BUCKETS = ["minute", "hour", "day", "shift"] as const;
+export const BucketKind = z.enum(BUCKETS);
+export type BucketKind = z.infer<typeof BucketKind>;
+
+/** A half-open range [from, to) in epoch ms. */
+export const TimeRangeInput = z.object({
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+});
+export type TimeRangeInput = z.infer<typeof TimeRangeInput>;
+
+/** At most this many points in one series. */
+export const MAX_POINTS = 10_000;
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const NOMINAL_MS: Record<BucketKind, number> = {
+  minute: MINUTE,
+  hour: HOUR,
+  day: 24 * HOUR,
+  shift: 12 * HOUR,
+};
+/** Default shifts when no calendar is configured: 白班 08:00-20:00 and 夜班 20:00-08:00 local time. */
+export const DEFAULT_SHIFT_STARTS_H = [8, 20] as const;
+
+/** RANGE_INVALID for an empty or reversed range, or a bucket too fine for it. */
+export function checkRange(range: TimeRangeInput, bucket: BucketKind | null): void {
+  if (range.to <= range.from) {
+    throw new WeftError("RANGE_INVALID", "the range ends before it starts", {
+      field: "range.to",
+      fix: "give `to` after `from`",
+    });
+  }
+  if (bucket) {
+    const points = Math.ceil((range.to - range.from) / NOMINAL_MS[bucket]);
+    if (points > MAX_POINTS) {
+      throw new WeftError(
+        "RANGE_INVALID",
+        `bucket "${bucket}" gives ${points} points over this range (at most ${MAX_POINTS})`,
+        {
+          field: "bucket",
+          fix: "use a coarser bucket or a shorter range",
+        },
+      );
+    }
+  }
+}
+
+type Totals = Omit<Bucket, "start">;
+const SUMS = sql.raw(
+  [
+    "running_s",
+    "setup_s",
+    "down_s",
+    "idle_s",
+    "offline_s",
+    "produced",
+    "good",
+    "scrap",
+    "rework",
+    "energy_kwh",
+    "ideal_s",
+    "microstops",
+    "microstop_s",
+  ]
+    .map((c) => `coalesce(sum(${c}), 0)::float8 as ${c}`)
+    .join(", "),
+);
+
+function toTotals(r: Record<string, unknown> | undefined): Totals {
+  const n = (k: string): number => Number(r?.[k] ?? 0);
+  return {
+    running_s: n("running_s"),
+    setup_s: n("setup_s"),
+    down_s: n("down_s"),
+    idle_s: n("idle_s"),
+    offline_s: n("offline_s"),
+    produced: n("produced"),
+    good: n("good"),
+    scrap: n("scrap"),
+    rework: n("rework"),
+    energy_kwh: n("energy_kwh"),
+    ideal_s: n("ideal_s"),
+    failures: 0,
+    microstops: n("microstops"),
+    microstop_s: n("microstop_s"),
+  };
+}
+
+type Table = "machine_minute_rollups" | "machine_hourly_rollups" | "machine_daily_rollups";
+interface Segment {
+  table: Table;
+  from: number;
+  to: number;
+}
+
+/**
+ * Cover [from, to) with the coarsest rollups that fit: whole local days from the daily rollups,
+ * whole hours from the hourly ones, and minutes at the edges.
+ */
+export function segmentsFor(
+  from: number,
+  to: number,
+  timeZone: string,
+): { segments: Segment[]; from: number; to: number } {
+  const fm = Math.floor(from / MINUTE) * MINUTE;
+  const tm = Math.ceil(to / MINUTE) * MINUTE;
+  const segs: Segment[] = [];
+  const push = (table: Table, a: number, b: number): void => {
+    if (b > a) segs.push({ table, from: a, to: b });
+  };
+  let h1 = localHourStart(fm, timeZone);
+  if (h1 < fm) h1 += HOUR;
+  const h2 = localHourStart(tm, timeZone);
+  if (h1 >= h2) {
+    push("machine_minute_rollups", fm, tm);
+    return { segments: segs, from: fm, to: tm };
+  }
+  let d1 = localDayStart(h1, timeZone);
+  if (d1 < h1) d1 = localDayStart(d1 + 36 * HOUR, timeZone);
+  const d2 = localDayStart(h2, timeZone);
+  push("machine_minute_rollups", fm, h1);
+  if (d1 >= d2) push("machine_hourly_rollups", h1, h2);
+  else {
+    push("machine_hourly_rollups", h1, d1);
+    push("machine_daily_rollups", d1, d2);
+    push("machine_hourly_rollups", d2, h2);
+  }
+  push("machine_minute_rollups", h2, tm);
+  return { segments: segs, from: fm, to: tm };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Summed rollup fields of the machines in `machineIds` over [from, to). */
+export async function sumRange(
+  handle: DbHandle,
+  machineIds: SQL,
+  range: TimeRangeInput,
+  timeZone: string,
+): Promise<{ totals: Totals; from: number; to: number }> {
+  const { segments, from, to } = segmentsFor(range.from, range.to, timeZone);
+  const parts = segments.map(
+    (s) =>
+      sql`select ${SUMS} from ${sql.raw(s.table)} where machine_id in ${machineIds}
+          and bucket >= ${iso(s.from)}::timestamptz and bucket < ${iso(s.to)}::timestamptz`,
+  );
+  if (parts.length === 0) return { totals: toTotals(undefined), from, to };
+  const rows = await queryRows<Record<string, unknown>>(
+    handle.db,
+    sql`select ${SUMS} from (${sql.join(parts, sql` union all `)}) s`,
+  );
+  return { totals: toTotals(rows[0]), from, to };
+}
+
+/** Bucket starts of a series over [from, to). */
+export function bucketStarts(bucket: BucketKind, from: number, to: number, timeZone: string): number[] {
+  const out: number[] = [];
+  if (bucket === "minute") {
+    for (let t = Math.floor(from / MINUTE) * MINUTE; t < to; t += MINUTE) out.push(t);
+  } else if (bucket === "hour") {
+    for (let t = localHourStart(from, timeZone); t < to; t += HOUR) out.push(t);
+  } else if (bucket === "day") {
+    for (let t = localDayStart(from, timeZone); t < to; t = localDayStart(t + 36 * HOUR, timeZone))
+      out.push(t);
+  } else {
+    for (
+      let d = localDayStart(from - 24 * HOUR, timeZone);
+      d < to;
+      d = localDayStart(d + 36 * HOUR, timeZone)
+    ) {
+      for (const h of DEFAULT_SHIFT_STARTS_H) {
+        const s = d + h * HOUR;
+        if (s + 12 * HOUR > from && s < to) out.push(s);
+      }
+    }
+  }
+  return out;
+}
+
+export interface SeriesPoint {
+  start: number;
+  end: number;
+  totals: Totals;
+}
+
+/** A time series of summed rollups, one point per bucket (empty buckets included, as zeros). */
+export async function series(
+  handle: DbHandle,
+  machineIds: SQL,
+  range: TimeRangeInput,
+  bucket: BucketKind,
+  timeZone: string,
+): Promise<SeriesPoint[]> {
+  const starts = bucketStarts(bucket, range.from, range.to, timeZone);
+  if (starts.length === 0) return [];
+  const table: Table =
+    bucket === "minute"
+      ? "machine_minute_rollups"
+      : bucket === "day"
+        ? "machine_daily_rollups"
+        : "machine_hourly_rollups";
+  const lo = starts[0] as number;
+  const rows = await queryRows<Record<string, unknown> & { bucket: unknown }>(
+    handle.db,
+    sql`select bucket, ${SUMS} from ${sql.raw(table)} where machine_id in ${machineIds}
+        and bucket >= ${iso(lo)}::timestamptz and bucket < ${iso(range.to)}::timestamptz group by bucket`,
+  );
+  const ends = starts.map(
+    (s, i) =>
+      starts[i + 1] ?? (bucket === "day" ? localDayStart(s + 36 * HOUR, timeZone) : s + NOMINAL_MS[bucket]),
+  );
+  const points: SeriesPoint[] = starts.map((s, i) => ({
+    start: s,
+    end: ends[i] as number,
+    totals: toTotals(undefined),
+  }));
+  for (const r of rows) {
+    const t = toDate(r.bucket).getTime();
+    // The point whose [start, end) holds this stored bucket (binary search; shifts hold 12 hours).
+    let lo2 = 0;
+    let hi2 = points.length - 1;
+    while (lo2 < hi2) {
+      const mid = (lo2 + hi2 + 1) >> 1;
+      if ((points[mid] as SeriesPoint).start <= t) lo2 = mid;
+      else hi2 = mid - 1;
+    }
+    const p = points[lo2];
+    if (!p || t < p.start || t >= p.end) continue;
+    const add = toTotals(r);
+    for (const k of Object.keys(add) as (keyof Totals)[]) p.totals[k] += add[k];
+  }
+  return points;
+}
+
+/** Number of machines in a machine-id set. */
+export async function countMachines(handle: DbHandle, machineIds: SQL): Promise<number> {
+  const [r] = await queryRows<{ n: unknown }>(handle.db, sql`select count(*) as n from ${machineIds} m`);
+  return Number(r?.n ?? 0);
+}
+
+export interface KpiPoint {
+  start: number;
+  end: number;
+  elements: Elements;
+  kpis: Kpis;
+}
+
+/** Elements and KPIs from summed rollups. */
+export function evaluate(
+  totals: Totals,
+  from: number,
+  to: number,
+  machines: number,
+): { elements: Elements; kpis: Kpis } {
+  const elements = elementsFromBuckets(totals, { range: { start: from, end: to }, machines });
+  return { elements, kpis: kpisFromElements(elements) };
+}

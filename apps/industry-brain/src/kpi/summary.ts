@@ -1,0 +1,200 @@
+import { industryDivision } from "@weft/core";
+import { type DbHandle, queryRows } from "@weft/db";
+import type { Bucket } from "@weft/kpi";
+import { type SQL, sql } from "drizzle-orm";
+import { evaluate, segmentsFor, type TimeRangeInput } from "./query.ts";
+
+type Totals = Omit<Bucket, "start">;
+const COLS = [
+  "running_s",
+  "setup_s",
+  "down_s",
+  "idle_s",
+  "offline_s",
+  "produced",
+  "good",
+  "scrap",
+  "rework",
+  "energy_kwh",
+  "ideal_s",
+  "microstops",
+  "microstop_s",
+] as const;
+
+const zero = (): Totals => ({
+  running_s: 0,
+  setup_s: 0,
+  down_s: 0,
+  idle_s: 0,
+  offline_s: 0,
+  produced: 0,
+  good: 0,
+  scrap: 0,
+  rework: 0,
+  energy_kwh: 0,
+  ideal_s: 0,
+  failures: 0,
+  microstops: 0,
+  microstop_s: 0,
+});
+
+export interface GroupFigures {
+  machines: number;
+  /** Machines that sent data within the range (or the 24 h before its end). */
+  connected: number;
+  /** 开机率: running time ÷ elapsed time of all machines in the group. */
+  runningRate: number | null;
+  availability: number | null;
+  effectiveness: number | null;
+  quality: number | null;
+  oee: number | null;
+  produced: number;
+  good: number;
+  scrap: number;
+  energyKwh: number;
+  energyPerUnitKwh: number | null;
+}
+
+interface Cell {
+  industry: string;
+  parkId: number;
+  machines: number;
+  connected: number;
+  totals: Totals;
+}
+
+function add(a: Totals, b: Totals): void {
+  for (const k of Object.keys(a) as (keyof Totals)[]) a[k] += b[k];
+}
+
+function figures(cells: readonly Cell[], from: number, to: number): GroupFigures {
+  const t = zero();
+  let machines = 0;
+  let connected = 0;
+  for (const c of cells) {
+    add(t, c.totals);
+    machines += c.machines;
+    connected += c.connected;
+  }
+  const { elements, kpis } = evaluate(t, from, to, machines);
+  return {
+    machines,
+    connected,
+    runningRate: kpis.runningRate,
+    availability: kpis.availability,
+    effectiveness: kpis.effectiveness,
+    quality: kpis.quality,
+    oee: kpis.oee,
+    produced: elements.pq,
+    good: elements.gq,
+    scrap: elements.sq,
+    energyKwh: elements.energyKwh,
+    energyPerUnitKwh: kpis.energyPerUnitKwh,
+  };
+}
+
+/**
+ * The industry-brain view: per GB/T 4754 division and per park, connected machines, 开机率, OEE,
+ * output and energy, from the rollups (sum the elements, then divide).
+ */
+export async function industrySummary(
+  handle: DbHandle,
+  machineIds: SQL,
+  range: TimeRangeInput,
+  timeZone: string,
+) {
+  const { segments, from, to } = segmentsFor(range.from, range.to, timeZone);
+  const cols = sql.raw(COLS.join(", "));
+  const parts = segments.map(
+    (s) =>
+      sql`select machine_id, ${cols} from ${sql.raw(s.table)} where machine_id in ${machineIds}
+          and bucket >= ${new Date(s.from).toISOString()}::timestamptz and bucket < ${new Date(s.to).toISOString()}::timestamptz`,
+  );
+  const sums = sql.raw(COLS.map((c) => `coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "));
+  const rollups =
+    parts.length === 0
+      ? []
+      : await queryRows<Record<string, unknown> & { industry: string; park_id: number }>(
+          handle.db,
+          sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, ${sums}
+              from (${sql.join(parts, sql` union all `)}) r
+              join machines m on m.id = r.machine_id join enterprises e on e.id = m.enterprise_id
+              group by 1, 2`,
+        );
+  const since = new Date(Math.min(from, to - 86_400_000)).toISOString();
+  const counts = await queryRows<{
+    industry: string;
+    park_id: number;
+    machines: unknown;
+    connected: unknown;
+  }>(
+    handle.db,
+    sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, count(*) as machines,
+          count(*) filter (where l.last_ts >= ${since}::timestamptz) as connected
+        from machines m join enterprises e on e.id = m.enterprise_id left join machine_live l on l.machine_id = m.id
+        where m.id in ${machineIds} group by 1, 2`,
+  );
+  const parks = await queryRows<{ id: number; key: string; name: string; name_en: string | null }>(
+    handle.db,
+    sql`select id, key, name, name_en from parks where id in (select e.park_id from machines m join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds})`,
+  );
+  const cells = new Map<string, Cell>();
+  const cell = (industry: string, parkId: number): Cell => {
+    const k = `${industry}:${parkId}`;
+    let c = cells.get(k);
+    if (!c) {
+      c = { industry, parkId, machines: 0, connected: 0, totals: zero() };
+      cells.set(k, c);
+    }
+    return c;
+  };
+  for (const r of counts) {
+    const c = cell(r.industry, Number(r.park_id));
+    c.machines = Number(r.machines);
+    c.connected = Number(r.connected);
+  }
+  for (const r of rollups) {
+    const c = cell(r.industry, Number(r.park_id));
+    const t = zero();
+    for (const k of COLS) t[k] = Number(r[k] ?? 0);
+    add(c.totals, t);
+  }
+  const all = [...cells.values()];
+  const parkInfo = new Map(parks.map((p) => [Number(p.id), p]));
+  const byIndustry = new Map<string, Cell[]>();
+  const byPark = new Map<number, Cell[]>();
+  for (const c of all) {
+    byIndustry.set(c.industry, [...(byIndustry.get(c.industry) ?? []), c]);
+    byPark.set(c.parkId, [...(byPark.get(c.parkId) ?? []), c]);
+  }
+  const parkLabel = (id: number) => {
+    const p = parkInfo.get(id);
+    return {
+      parkId: id,
+      parkKey: p?.key ?? String(id),
+      parkName: p?.name ?? String(id),
+      parkNameEn: p?.name_en ?? null,
+    };
+  };
+  return {
+    range: { from, to },
+    industries: [...byIndustry]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([code, list]) => {
+        const div = industryDivision(code);
+        return {
+          code,
+          zh: div?.zh ?? code,
+          en: div?.en ?? code,
+          ...figures(list, from, to),
+          byPark: list
+            .sort((a, b) => a.parkId - b.parkId)
+            .map((c) => ({ ...parkLabel(c.parkId), ...figures([c], from, to) })),
+        };
+      }),
+    parks: [...byPark]
+      .sort(([a], [b]) => a - b)
+      .map(([parkId, list]) => ({ ...parkLabel(parkId), ...figures(list, from, to) })),
+    total: figures(all, from, to),
+  };
+}

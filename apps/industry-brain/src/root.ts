@@ -1,0 +1,34 @@
+import { authRouter } from "./routers/auth.ts";
+import { coverageRouter } from "./routers/coverage.ts";
+import { enterprisesRouter } from "./routers/enterprises.ts";
+import { gatewaysRouter } from "./routers/gateways.ts";
+import { healthProcedure } from "./routers/health.ts";
+import { industriesRouter } from "./routers/industries.ts";
+import { ingestRouter } from "./routers/ingest.ts";
+import { jobsRouter } from "./routers/jobs.ts";
+import { kpiRouter } from "./routers/kpi.ts";
+import { machinesRouter } from "./routers/machines.ts";
+import { parksRouter } from "./routers/parks.ts";
+import { systemRouter } from "./routers/system.ts";
+import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
+
+/** The brain's root router: the one contract with park-admin (types only, via `./router`). */
+export const appRouter = createTRPCRouter({
+  health: healthProcedure,
+  parks: parksRouter,
+  enterprises: enterprisesRouter,
+  ingest: ingestRouter,
+  auth: authRouter,
+  gateways: gatewaysRouter,
+  machines: machinesRouter,
+  kpi: kpiRouter,
+  industries: industriesRouter,
+  jobs: jobsRouter,
+  system: systemRouter,
+  coverage: coverageRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** In-process caller, e.g. `createCaller(createInternalContext(services))`. */
+export const createCaller = createCallerFactory(appRouter);

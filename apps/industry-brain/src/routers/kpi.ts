@@ -1,0 +1,79 @@
+import { z } from "zod";
+import {
+  BucketKind,
+  checkRange,
+  countMachines,
+  evaluate,
+  series,
+  sumRange,
+  TimeRangeInput,
+} from "../kpi/query.ts";
+import { resolveScope, Scope } from "../kpi/scope.ts";
+import { authedProcedure, createTRPCRouter } from "../trpc.ts";
+
+export const KpiInput = z.object({ scope: Scope, range: TimeRangeInput, bucket: BucketKind.default("hour") });
+
+async function compute(
+  ctx: Parameters<typeof resolveScope>[0] & { user: Parameters<typeof resolveScope>[1] },
+  input: z.infer<typeof KpiInput>,
+) {
+  checkRange(input.range, input.bucket);
+  const scope = await resolveScope(ctx, ctx.user, input.scope);
+  const [machines, total, points] = await Promise.all([
+    countMachines(ctx.handle, scope.machineIds),
+    sumRange(ctx.handle, scope.machineIds, input.range, scope.timeZone),
+    series(ctx.handle, scope.machineIds, input.range, input.bucket, scope.timeZone),
+  ]);
+  const totals = evaluate(total.totals, total.from, total.to, machines);
+  return {
+    scope: { kind: scope.kind, id: scope.id, key: scope.key, name: scope.name, timeZone: scope.timeZone },
+    range: { from: total.from, to: total.to },
+    bucket: input.bucket,
+    machines,
+    series: points.map((p) => ({
+      start: p.start,
+      end: p.end,
+      ...evaluate(p.totals, p.start, p.end, machines),
+    })),
+    totals,
+  };
+}
+
+export const kpiRouter = createTRPCRouter({
+  /** ISO 22400 time and quantity elements (APT, AUST, ADET, ADOT, PQ, GQ, SQ, kWh, …) per bucket and in total. */
+  elements: authedProcedure.input(KpiInput).query(async ({ ctx, input }) => {
+    const r = await compute(ctx, input);
+    return {
+      scope: r.scope,
+      range: r.range,
+      bucket: r.bucket,
+      machines: r.machines,
+      series: r.series.map((p) => ({ start: p.start, end: p.end, elements: p.elements })),
+      totals: r.totals.elements,
+    };
+  }),
+
+  /** Availability, effectiveness, quality, OEE (and the other ISO 22400 KPIs) per bucket and in total; null where undefined. */
+  oee: authedProcedure.input(KpiInput).query(async ({ ctx, input }) => {
+    const r = await compute(ctx, input);
+    return {
+      scope: r.scope,
+      range: r.range,
+      bucket: r.bucket,
+      machines: r.machines,
+      series: r.series.map((p) => ({
+        start: p.start,
+        end: p.end,
+        availability: p.kpis.availability,
+        effectiveness: p.kpis.effectiveness,
+        quality: p.kpis.quality,
+        oee: p.kpis.oee,
+        runningRate: p.kpis.runningRate,
+        produced: p.elements.pq,
+        good: p.elements.gq,
+      })),
+      totals: r.totals.kpis,
+      elements: r.totals.elements,
+    };
+  }),
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { en } from "./en.ts";
+import { format, makeI18n } from "./index.tsx";
+import { zhCN } from "./zh-CN.ts";
+
+describe("i18n", () => {
+  it("every locale has exactly the same keys and the same parameters", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
+    const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const k of Object.keys(zhCN) as (keyof typeof zhCN)[])
+      expect(params(en[k]), k).toEqual(params(zhCN[k]));
+  });
+  it("fills parameters and leaves unknown ones visible", () => {
+    expect(format("{a} / {b}", { a: 1 })).toBe("1 / {b}");
+  });
+  it("formats numbers, percentages and lists per locale", () => {
+    const zh = makeI18n("zh-CN", () => {});
+    const e = makeI18n("en", () => {});
+    expect(e.num(12345.6, 1)).toBe("12,345.6");
+    expect(zh.pct(0.8, 0)).toBe("80%");
+    expect(e.pct(null)).toBe("—");
+    expect(e.list(["a", "b"])).toMatch(/a.*b/);
+    expect(zh.t("overview.parksDigitalized", { covered: 1, total: 2 })).toBe("1 / 2 个园区达标");
+  });
+});

@@ -1,0 +1,114 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { en } from "./en.ts";
+import { type MessageKey, type Messages, zhCN } from "./zh-CN.ts";
+
+export const LOCALES = ["zh-CN", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export type { MessageKey };
+
+const MESSAGES: Record<Locale, Messages> = { "zh-CN": zhCN, en };
+const STORAGE_KEY = "weft.locale";
+
+type Params = Record<string, string | number>;
+
+export interface I18n {
+  locale: Locale;
+  setLocale: (l: Locale) => void;
+  t: (key: MessageKey, params?: Params) => string;
+  /** A number per locale (grouping, decimals). */
+  num: (n: number | null | undefined, digits?: number) => string;
+  /** A 0..1 ratio as a percentage. */
+  pct: (r: number | null | undefined, digits?: number) => string;
+  /** A date-time per locale. */
+  dateTime: (d: string | Date | null | undefined) => string;
+  date: (d: string | Date | null | undefined) => string;
+  /** "5 minutes" style duration from milliseconds. */
+  duration: (ms: number) => string;
+  /** A list joined per locale ("A, B and C" / "A、B和C"). */
+  list: (items: string[]) => string;
+}
+
+/** Fill `{name}` parameters. */
+export function format(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+export function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === "en" || saved === "zh-CN") return saved;
+  } catch {
+    /* storage blocked: default */
+  }
+  return "zh-CN";
+}
+
+export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
+  const m = MESSAGES[locale];
+  const nf = new Map<number, Intl.NumberFormat>();
+  const numFmt = (digits: number) => {
+    let f = nf.get(digits);
+    if (!f) {
+      f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+      nf.set(digits, f);
+    }
+    return f;
+  };
+  const dt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  const d = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+  const dash = "—";
+  const lf = new Intl.ListFormat(locale, { style: "short", type: "unit" });
+  return {
+    locale,
+    setLocale,
+    t: (key, params) => format(m[key], params),
+    num: (n, digits = 0) =>
+      n === null || n === undefined || !Number.isFinite(n) ? dash : numFmt(digits).format(n),
+    pct: (r, digits = 1) =>
+      r === null || r === undefined || !Number.isFinite(r)
+        ? dash
+        : new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(r),
+    dateTime: (v) => (v ? dt.format(new Date(v)) : dash),
+    date: (v) => (v ? d.format(new Date(v)) : dash),
+    list: (items) => lf.format(items),
+    duration: (ms) => {
+      const units: [Intl.RelativeTimeFormatUnit, number][] = [
+        ["day", 86_400_000],
+        ["hour", 3_600_000],
+        ["minute", 60_000],
+        ["second", 1_000],
+      ];
+      const [unit, size] = units.find(([, s]) => Math.abs(ms) >= s) ?? ["second", 1_000];
+      return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(
+        Math.floor(ms / size),
+      );
+    },
+  };
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
+  const [locale, setLocaleState] = useState<Locale>(initial ?? initialLocale);
+  const setLocale = useCallback((l: Locale) => {
+    setLocaleState(l);
+    try {
+      localStorage.setItem(STORAGE_KEY, l);
+    } catch {
+      /* storage blocked: keep it for this session only */
+    }
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = MESSAGES[locale]["app.title"];
+  }, [locale]);
+  const value = useMemo(() => makeI18n(locale, setLocale), [locale, setLocale]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const v = useContext(I18nContext);
+  if (!v) throw new Error("useI18n outside I18nProvider");
+  return v;
+}

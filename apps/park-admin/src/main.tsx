@@ -1,0 +1,19 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App.tsx";
+import { I18nProvider } from "./i18n/index.tsx";
+import { Providers } from "./Providers.tsx";
+import "./styles.css";
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <I18nProvider>
+        <Providers>
+          <App />
+        </Providers>
+      </I18nProvider>
+    </StrictMode>,
+  );
+}

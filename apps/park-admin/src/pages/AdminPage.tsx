@@ -1,0 +1,62 @@
+import type { ReactNode } from "react";
+import { EnterprisesPanel } from "../components/EnterprisesPanel.tsx";
+import { GatewaysPanel } from "../components/GatewaysPanel.tsx";
+import { ImportPanel } from "../components/ImportPanel.tsx";
+import { RuleSetEditor } from "../components/RuleSetEditor.tsx";
+import { type MessageKey, useI18n } from "../i18n/index.tsx";
+import { Link } from "../lib/router.tsx";
+import { useUser } from "../lib/session.tsx";
+import { ParksPage } from "./ParksPage.tsx";
+
+const TABS: { id: string; label: MessageKey; cityAdminOnly?: boolean }[] = [
+  { id: "rules", label: "admin.rules" },
+  { id: "import", label: "admin.import" },
+  { id: "parks", label: "admin.parks" },
+  { id: "enterprises", label: "admin.enterprises" },
+  { id: "gateways", label: "admin.gateways" },
+];
+
+export function AdminPage({ tab }: { tab: string }) {
+  const { t } = useI18n();
+  const user = useUser();
+  const cityAdmin = user.role === "city-admin";
+  const tabs = TABS.filter((x) => cityAdmin || !x.cityAdminOnly);
+  const current = tabs.find((x) => x.id === tab)?.id ?? "rules";
+  let body: ReactNode;
+  switch (current) {
+    case "import":
+      body = <ImportPanel />;
+      break;
+    case "parks":
+      body = <ParksPage />;
+      break;
+    case "enterprises":
+      body = <EnterprisesPanel />;
+      break;
+    case "gateways":
+      body = <GatewaysPanel />;
+      break;
+    default:
+      body = <RuleSetEditor editable={cityAdmin} />;
+  }
+  return (
+    <section aria-labelledby="admin-title">
+      <div className="page-head">
+        <h1 id="admin-title">{t("admin.title")}</h1>
+      </div>
+      <nav className="tabs" aria-label={t("admin.tabs")}>
+        {tabs.map((x) => (
+          <Link
+            key={x.id}
+            href={`/admin/${x.id}`}
+            className="tab"
+            aria-current={x.id === current ? "page" : undefined}
+          >
+            {t(x.label)}
+          </Link>
+        ))}
+      </nav>
+      {body}
+    </section>
+  );
+}
