@@ -19,6 +19,9 @@ const workspaces = ["packages", "apps", "examples"].flatMap((dir) =>
 );
 const reportOf = (ws) => path.join(ws, "test-results", "vitest.json");
 
+// Keep turbo quiet and offline: no telemetry prompt or upload from CI.
+process.env.TURBO_TELEMETRY_DISABLED = "1";
+
 function step(title, cmd, args) {
   console.log(`\n── ${title}: ${[path.basename(cmd), ...args].join(" ")}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env });
