@@ -10,6 +10,7 @@ import { kpiRouter } from "./routers/kpi.ts";
 import { machinesRouter } from "./routers/machines.ts";
 import { parksRouter } from "./routers/parks.ts";
 import { systemRouter } from "./routers/system.ts";
+import { usersRouter } from "./routers/users.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 /** The brain's root router: the one contract with park-admin (types only, via `./router`). */
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   system: systemRouter,
   coverage: coverageRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,7 +9,8 @@ export type MinuteRollupRow = { machineId: number; bucket: number | Date } & Par
 
 const MINUTE_MS = 60_000;
 const COLS = ROLLUP_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
-const INT_FIELDS = new Set<RollupField>(["microstops"]);
+const INT_FIELDS = new Set<RollupField>(["microstops", "failures"]);
+const INT_COLS = new Set(COLS.filter((_, i) => INT_FIELDS.has(ROLLUP_FIELDS[i] as RollupField)));
 
 /** Merge rows per (machine, minute), flooring buckets to the minute; sorted for a stable lock order. */
 export function mergeMinuteRows(
@@ -79,7 +80,7 @@ export async function rebuildHourlyDaily(
     ["machine_hourly_rollups", "hour"],
     ["machine_daily_rollups", "day"],
   ] as const) {
-    const sums = sql.raw(COLS.map((c) => `sum(r.${c})${c === "microstops" ? "::int" : ""}`).join(", "));
+    const sums = sql.raw(COLS.map((c) => `sum(r.${c})${INT_COLS.has(c) ? "::int" : ""}`).join(", "));
     const cols = sql.raw(COLS.join(", "));
     const updates = sql.raw(COLS.map((c) => `${c} = excluded.${c}`).join(", "));
     await db.execute(sql`

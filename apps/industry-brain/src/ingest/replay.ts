@@ -9,7 +9,9 @@ import {
 import {
   type Bucket,
   bucketize,
+  bucketStart,
   counterDelta,
+  emptyBucket,
   type QuantityDelta,
   quantitiesFromCounter,
   type StateInterval,
@@ -122,6 +124,8 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
   const removed: StateInterval[] = [];
   const intervals: StateInterval[] = [];
   const deltas: QuantityDelta[] = [];
+  /** Start of each down interval that ended in this run (not a microstop): one failure each. */
+  const failureStarts: number[] = [];
   const jobs = new Map<string, JobDelta>();
   let ignored = 0;
   let gapInState = false;
@@ -194,6 +198,7 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
         intervals.push({ start: since, end: r.ts, state: c.state, microstop: true });
       } else {
         closeInterval(r.ts);
+        if (c.state === "down" && since !== null) failureStarts.push(since);
       }
       c.prevState = c.state;
       c.state = s;
@@ -237,7 +242,37 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
 
   const plus = bucketize(spans, deltas, opts.bucketMs);
   const minus = removed.length ? bucketize(removed, [], opts.bucketMs) : [];
-  return { buckets: subtractBuckets(plus, minus), jobs, intervals, carry: c, ignored };
+  return {
+    buckets: withFailures(subtractBuckets(plus, minus), failureStarts, opts.bucketMs),
+    jobs,
+    intervals,
+    carry: c,
+    ignored,
+  };
+}
+
+/**
+ * Spans are cut per reading and per batch, so `bucketize` would count one down interval several
+ * times. A failure is instead counted once, when a down interval ends (and is not a microstop), in
+ * the bucket where that interval started (ISO 22400: failures count where they start).
+ */
+function withFailures(buckets: Bucket[], failureStarts: readonly number[], bucketMs: number): Bucket[] {
+  const byStart = new Map<number, Bucket>();
+  for (const b of buckets) {
+    b.failures = 0;
+    byStart.set(b.start, b);
+  }
+  for (const ts of failureStarts) {
+    const start = bucketStart(ts, bucketMs);
+    let b = byStart.get(start);
+    if (!b) {
+      b = emptyBucket(start);
+      byStart.set(start, b);
+      buckets.push(b);
+    }
+    b.failures += 1;
+  }
+  return failureStarts.length > 0 ? buckets.sort((a, b) => a.start - b.start) : buckets;
 }
 
 const NUMERIC_FIELDS = [

@@ -19,7 +19,10 @@ const FIELDS = [
   ["microstops", "microstops"],
   ["microstop_s", "microstop_s"],
   ["ideal_s", "ideal_s"],
-] as const satisfies ReadonlyArray<readonly [string, Exclude<keyof Bucket, "start" | "failures">]>;
+  ["failures", "failures"],
+] as const satisfies ReadonlyArray<readonly [string, Exclude<keyof Bucket, "start">]>;
+
+const INT_COLUMNS: ReadonlySet<string> = new Set(["microstops", "failures"]);
 
 export interface MachineBuckets {
   machineId: number;
@@ -49,6 +52,7 @@ function toMinuteRow(machineId: number, b: Bucket): MinuteRollupRow {
     microstops: b.microstops,
     microstopS: b.microstop_s,
     idealS: b.ideal_s,
+    failures: b.failures,
   };
 }
 
@@ -78,7 +82,7 @@ function upsertSql(
   const cols = FIELDS.map(([c]) => c);
   const arrays = cols.map(
     (c, i) =>
-      sql`${sql.param(rows.map((r) => r.v[i] as number))}::${sql.raw(c === "microstops" ? "int4[]" : "float8[]")}`,
+      sql`${sql.param(rows.map((r) => r.v[i] as number))}::${sql.raw(INT_COLUMNS.has(c) ? "int4[]" : "float8[]")}`,
   );
   return sql`
     insert into ${sql.raw(table)} as t (machine_id, bucket, ${sql.raw(cols.join(", "))})

@@ -68,6 +68,7 @@ const SUMS = sql.raw(
     "ideal_s",
     "microstops",
     "microstop_s",
+    "failures",
   ]
     .map((c) => `coalesce(sum(${c}), 0)::float8 as ${c}`)
     .join(", "),
@@ -87,7 +88,7 @@ function toTotals(r: Record<string, unknown> | undefined): Totals {
     rework: n("rework"),
     energy_kwh: n("energy_kwh"),
     ideal_s: n("ideal_s"),
-    failures: 0,
+    failures: n("failures"),
     microstops: n("microstops"),
     microstop_s: n("microstop_s"),
   };

@@ -19,6 +19,7 @@ const COLS = [
   "ideal_s",
   "microstops",
   "microstop_s",
+  "failures",
 ] as const;
 
 const zero = (): Totals => ({

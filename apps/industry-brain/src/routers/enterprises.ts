@@ -1,10 +1,47 @@
-import { industryDivision } from "@weft/core";
+import { AssetKey, CreditCode, IndustryCode, industryDivision, WeftError } from "@weft/core";
 import { enterprises, machines, parks } from "@weft/db/schema";
 import { and, asc, eq, gt, ilike, or, sql } from "drizzle-orm";
 import { z } from "zod";
+import { audit } from "../audit.ts";
+import type { UserPrincipal } from "../auth/principal.ts";
 import { enterpriseFilter, requireEnterprise, requirePark } from "../auth/scope.ts";
+import { isUniqueViolation } from "../internal/db-errors.ts";
 import { PageInput, toPage } from "../internal/pagination.ts";
-import { authedProcedure, createTRPCRouter } from "../trpc.ts";
+import { authedProcedure, createTRPCRouter, parkManagerProcedure } from "../trpc.ts";
+
+const Name = z.string().trim().min(1).max(200);
+const NameEn = z.string().trim().max(200);
+
+/** FORBIDDEN unless a city-admin, or a park-manager of this park. */
+function assertCanManagePark(user: UserPrincipal, parkId: number): void {
+  if (user.role === "city-admin") return;
+  if (user.role === "park-manager" && user.parkIds.includes(parkId)) return;
+  throw new WeftError("FORBIDDEN", "only a city administrator or this park's manager may do this");
+}
+
+function conflict(field: "key" | "creditCode", value: string, cause?: unknown): WeftError {
+  return new WeftError(
+    "CONFLICT",
+    field === "key"
+      ? `an enterprise with the key ${value} already exists`
+      : `an enterprise with the credit code ${value} already exists`,
+    { field, fix: field === "key" ? "choose another key" : "check the credit code", cause },
+  );
+}
+
+/** Which unique constraint a violation hit (key or credit code), from the driver error's text. */
+function conflictField(err: unknown): "key" | "creditCode" {
+  const text: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 5 && typeof e === "object" && e !== null; i++) {
+    const o = e as Record<string, unknown>;
+    for (const k of ["constraint_name", "constraint", "detail", "message"]) {
+      if (typeof o[k] === "string") text.push(o[k]);
+    }
+    e = o.cause;
+  }
+  return /credit/i.test(text.join(" ")) ? "creditCode" : "key";
+}
 
 const Ref = z.union([z.number().int().positive(), z.string().min(1).max(64)]);
 
@@ -63,4 +100,110 @@ export const enterprisesRouter = createTRPCRouter({
     const e = await requireEnterprise(ctx, ctx.user, input.enterprise);
     return { ...e, industry: industryDivision(e.industryCode) };
   }),
+
+  /**
+   * Add an enterprise to a park: city administrators, or the park's manager (FORBIDDEN otherwise).
+   * A duplicate key or credit code is CONFLICT naming `key` or `creditCode`. Returns what `get` returns.
+   */
+  create: parkManagerProcedure
+    .input(
+      z.object({
+        key: AssetKey,
+        parkKey: z.string().trim().min(1).max(64),
+        name: Name,
+        nameEn: NameEn.optional(),
+        creditCode: CreditCode,
+        industryCode: IndustryCode,
+        aboveScale: z.boolean(),
+        declaredMachines: z.number().int().min(0).max(1_000_000),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { db } = ctx.handle;
+      const [park] = await db.select().from(parks).where(eq(parks.key, input.parkKey));
+      if (!park)
+        throw new WeftError("NOT_FOUND", `no park with the key ${input.parkKey}`, { field: "parkKey" });
+      assertCanManagePark(ctx.user, park.id);
+      const [byKey] = await db
+        .select({ id: enterprises.id })
+        .from(enterprises)
+        .where(eq(enterprises.key, input.key));
+      if (byKey) throw conflict("key", input.key);
+      const [byCode] = await db
+        .select({ id: enterprises.id })
+        .from(enterprises)
+        .where(eq(enterprises.creditCode, input.creditCode));
+      if (byCode) throw conflict("creditCode", input.creditCode);
+      let row: typeof enterprises.$inferSelect | undefined;
+      try {
+        row = await db.transaction(async (tx) => {
+          const [r] = await tx
+            .insert(enterprises)
+            .values({
+              key: input.key,
+              parkId: park.id,
+              name: input.name,
+              nameEn: input.nameEn || null,
+              creditCode: input.creditCode,
+              industryCode: input.industryCode,
+              aboveScale: input.aboveScale,
+              declaredMachines: input.declaredMachines,
+            })
+            .returning();
+          await audit(tx, ctx.principal, "enterprise.create", `enterprise:${input.key}`, {
+            parkKey: park.key,
+            creditCode: input.creditCode,
+            industryCode: input.industryCode,
+          });
+          return r;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          const field = conflictField(err);
+          throw conflict(field, field === "key" ? input.key : input.creditCode, err);
+        }
+        throw err;
+      }
+      if (!row) throw new WeftError("INTERNAL", "the enterprise was not stored");
+      return { ...row, industry: industryDivision(row.industryCode) };
+    }),
+
+  /** Change an enterprise's names, industry, scale or declared machines (same walls as `create`). */
+  update: parkManagerProcedure
+    .input(
+      z.object({
+        enterprise: z.string().min(1).max(64),
+        name: Name.optional(),
+        nameEn: NameEn.nullish(),
+        industryCode: IndustryCode.optional(),
+        aboveScale: z.boolean().optional(),
+        declaredMachines: z.number().int().min(0).max(1_000_000).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { db } = ctx.handle;
+      const [e] = await db.select().from(enterprises).where(eq(enterprises.key, input.enterprise));
+      if (!e) {
+        throw new WeftError("NOT_FOUND", `no enterprise with the key ${input.enterprise}`, {
+          field: "enterprise",
+        });
+      }
+      assertCanManagePark(ctx.user, e.parkId);
+      const set: Partial<typeof enterprises.$inferInsert> = {};
+      if (input.name !== undefined) set.name = input.name;
+      if (input.nameEn !== undefined) set.nameEn = input.nameEn || null;
+      if (input.industryCode !== undefined) set.industryCode = input.industryCode;
+      if (input.aboveScale !== undefined) set.aboveScale = input.aboveScale;
+      if (input.declaredMachines !== undefined) set.declaredMachines = input.declaredMachines;
+      const row = await db.transaction(async (tx) => {
+        const [r] =
+          Object.keys(set).length > 0
+            ? await tx.update(enterprises).set(set).where(eq(enterprises.id, e.id)).returning()
+            : [e];
+        await audit(tx, ctx.principal, "enterprise.update", `enterprise:${e.key}`, { ...set });
+        return r;
+      });
+      if (!row) throw new WeftError("NOT_FOUND", `no enterprise with the key ${input.enterprise}`);
+      return { ...row, industry: industryDivision(row.industryCode) };
+    }),
 });

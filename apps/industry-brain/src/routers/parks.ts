@@ -1,9 +1,31 @@
+import { AssetKey, WeftError } from "@weft/core";
 import { cities, enterprises, machines, parks } from "@weft/db/schema";
 import { and, asc, count, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
+import { audit } from "../audit.ts";
 import { parkFilter, requirePark } from "../auth/scope.ts";
+import { isUniqueViolation } from "../internal/db-errors.ts";
 import { PageInput, toPage } from "../internal/pagination.ts";
-import { authedProcedure, createTRPCRouter } from "../trpc.ts";
+import { authedProcedure, cityAdminProcedure, createTRPCRouter } from "../trpc.ts";
+
+const Name = z.string().trim().min(1).max(200);
+const NameEn = z.string().trim().max(200);
+
+/** What parks.create and parks.update return. */
+export interface ParkItem {
+  key: string;
+  name: string;
+  nameEn: string | null;
+  cityKey: string;
+}
+
+function parkConflict(key: string, cause?: unknown): WeftError {
+  return new WeftError("CONFLICT", `a park with the key ${key} already exists`, {
+    field: "key",
+    fix: "choose another key",
+    cause,
+  });
+}
 
 const ParkRef = z.union([z.number().int().positive(), z.string().min(1).max(64)]);
 
@@ -50,4 +72,64 @@ export const parksRouter = createTRPCRouter({
       .where(eq(enterprises.parkId, park.id));
     return { ...park, enterprises: counts?.enterprises ?? 0 };
   }),
+
+  /** Create a park in a city. City administrators only (of that city). Duplicate key → CONFLICT on `key`. */
+  create: cityAdminProcedure
+    .input(
+      z.object({
+        key: AssetKey,
+        name: Name,
+        nameEn: NameEn.optional(),
+        cityKey: z.string().trim().min(1).max(64),
+      }),
+    )
+    .mutation(async ({ ctx, input }): Promise<ParkItem> => {
+      const { db } = ctx.handle;
+      const [city] = await db.select().from(cities).where(eq(cities.key, input.cityKey));
+      if (!city)
+        throw new WeftError("NOT_FOUND", `no city with the key ${input.cityKey}`, { field: "cityKey" });
+      if (ctx.user.cityId !== null && ctx.user.cityId !== city.id) {
+        throw new WeftError("FORBIDDEN", "you may only add parks to your own city", { field: "cityKey" });
+      }
+      const [dup] = await db.select({ id: parks.id }).from(parks).where(eq(parks.key, input.key));
+      if (dup) throw parkConflict(input.key);
+      try {
+        await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(parks)
+            .values({ key: input.key, name: input.name, nameEn: input.nameEn || null, cityId: city.id })
+            .returning({ id: parks.id });
+          await audit(tx, ctx.principal, "park.create", `park:${input.key}`, {
+            id: row?.id,
+            cityKey: city.key,
+          });
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw parkConflict(input.key, err);
+        throw err;
+      }
+      return { key: input.key, name: input.name, nameEn: input.nameEn || null, cityKey: city.key };
+    }),
+
+  /** Rename a park (name, English name; an empty nameEn clears it). City administrators only. */
+  update: cityAdminProcedure
+    .input(z.object({ park: z.string().min(1).max(64), name: Name.optional(), nameEn: NameEn.nullish() }))
+    .mutation(async ({ ctx, input }): Promise<ParkItem> => {
+      const park = await requirePark(ctx, ctx.user, input.park);
+      const set: { name?: string; nameEn?: string | null } = {};
+      if (input.name !== undefined) set.name = input.name;
+      if (input.nameEn !== undefined) set.nameEn = input.nameEn || null;
+      const { db } = ctx.handle;
+      const row = await db.transaction(async (tx) => {
+        const [r] =
+          Object.keys(set).length > 0
+            ? await tx.update(parks).set(set).where(eq(parks.id, park.id)).returning()
+            : await tx.select().from(parks).where(eq(parks.id, park.id));
+        await audit(tx, ctx.principal, "park.update", `park:${park.key}`, { ...set });
+        return r;
+      });
+      if (!row) throw new WeftError("NOT_FOUND", `park ${input.park} does not exist`, { field: "park" });
+      const [city] = await db.select({ key: cities.key }).from(cities).where(eq(cities.id, row.cityId));
+      return { key: row.key, name: row.name, nameEn: row.nameEn, cityKey: city?.key ?? "" };
+    }),
 });

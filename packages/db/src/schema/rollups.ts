@@ -3,7 +3,8 @@ import { doublePrecision, integer, pgTable, primaryKey, timestamp } from "drizzl
 /**
  * Summed time (seconds) and quantity elements per machine and bucket (ISO 22400: sum, then divide).
  * running_s = APT, setup_s = AUST, down_s = ADET, idle_s = ADOT, offline_s = unknown time.
- * Microstops count as running time; their count and seconds are kept apart.
+ * Microstops count as running time; their count and seconds are kept apart. failures = number of
+ * down intervals starting in the bucket (MTBF = running_s / failures, MTTR = down_s / failures).
  */
 function rollupColumns() {
   return {
@@ -23,6 +24,8 @@ function rollupColumns() {
     microstopS: doublePrecision().notNull().default(0),
     /** Σ ideal cycle × produced (PRU × PQ), so effectiveness sums correctly across machines. */
     idealS: doublePrecision().notNull().default(0),
+    /** Failures (down intervals that are not microstops), counted in the bucket where they start. MTTR's time is down_s. */
+    failures: integer().notNull().default(0),
   };
 }
 
@@ -56,5 +59,6 @@ export const ROLLUP_FIELDS = [
   "microstops",
   "microstopS",
   "idealS",
+  "failures",
 ] as const;
 export type RollupField = (typeof ROLLUP_FIELDS)[number];
