@@ -84,3 +84,4 @@ export {
   PACKML_STATES,
   type RobotStatus,
 } from "./state-mappings.ts";
+export { isValidTimeZone, localDayStart, localHourStart, zonedToUtc, zoneOffsetMs } from "./zone.ts";

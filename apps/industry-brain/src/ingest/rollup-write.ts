@@ -1,8 +1,8 @@
 import type { WeftExecutor } from "@weft/db";
 import { type MinuteRollupRow, upsertMinuteRollups } from "@weft/db";
 import type { Bucket } from "@weft/kpi";
+import { localDayStart, localHourStart } from "@weft/kpi";
 import { type SQL, sql } from "drizzle-orm";
-import { localDayStart, localHourStart } from "../internal/zone.ts";
 
 /** Stored column ↔ kpi Bucket field. */
 const FIELDS = [

@@ -1,9 +1,16 @@
 import { WeftError } from "@weft/core";
 import { type DbHandle, queryRows, toDate } from "@weft/db";
-import { type Bucket, type Elements, elementsFromBuckets, type Kpis, kpisFromElements } from "@weft/kpi";
+import {
+  type Bucket,
+  type Elements,
+  elementsFromBuckets,
+  type Kpis,
+  kpisFromElements,
+  localDayStart,
+  localHourStart,
+} from "@weft/kpi";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { localDayStart, localHourStart } from "../internal/zone.ts";
 
 export const BUCKETS = ["minute", "hour", "day", "shift"] as const;
 export const BucketKind = z.enum(BUCKETS);

@@ -30,8 +30,25 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-/** Offset of `timeZone` from UTC at the instant `utcMs`, in ms (Berlin in summer: +7 200 000). */
+/**
+ * Offset of `timeZone` from UTC at the instant `utcMs`, in ms (Berlin in summer: +7 200 000).
+ * Cached per zone and quarter hour: every real offset change falls on a quarter hour, and the
+ * brain's ingest path asks for the same few offsets many times per batch.
+ */
 export function offsetAt(utcMs: number, timeZone: string): number {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return 0;
+  const slot = `${timeZone}@${Math.floor(utcMs / 900_000)}`;
+  const cached = offsetCache.get(slot);
+  if (cached !== undefined) return cached;
+  const off = computeOffset(utcMs, timeZone);
+  if (offsetCache.size > 50_000) offsetCache.clear();
+  offsetCache.set(slot, off);
+  return off;
+}
+
+const offsetCache = new Map<string, number>();
+
+function computeOffset(utcMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(utcMs))) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);
@@ -65,4 +82,18 @@ export function zonedToUtc(localMs: number, timeZone: string): number {
 export function localDate(utcMs: number, timeZone: string): { y: number; m: number; d: number } {
   const local = new Date(utcMs + offsetAt(utcMs, timeZone));
   return { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate() };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Start (UTC ms) of the local calendar day holding `utcMs`; right on DST-change days too. */
+export function localDayStart(utcMs: number, timeZone: string): number {
+  const { y, m, d } = localDate(utcMs, timeZone);
+  return zonedToUtc(Date.UTC(y, m - 1, d), timeZone);
+}
+
+/** Start (UTC ms) of the local hour holding `utcMs` (the offset holds for the whole hour). */
+export function localHourStart(utcMs: number, timeZone: string): number {
+  const off = offsetAt(utcMs, timeZone);
+  return Math.floor((utcMs + off) / HOUR_MS) * HOUR_MS - off;
 }

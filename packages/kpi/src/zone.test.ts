@@ -15,4 +15,18 @@ describe("zone helpers", () => {
     expect(zoneOffsetMs(Date.UTC(2026, 6, 10), "Europe/Berlin")).toBe(7_200_000);
     expect(localDayStart(Date.UTC(2026, 6, 10, 12), "Europe/Berlin")).toBe(Date.UTC(2026, 6, 9, 22));
   });
+
+  it("starts a DST-change day at its real local midnight, not at the offset of noon", () => {
+    // 2026-03-29: Berlin springs forward at 02:00 local; midnight was still UTC+1 (23:00 UTC the day before).
+    expect(localDayStart(Date.UTC(2026, 2, 29, 12), "Europe/Berlin")).toBe(Date.UTC(2026, 2, 28, 23));
+    // 2026-10-25: falls back at 03:00 local; midnight was still UTC+2 (22:00 UTC the day before).
+    expect(localDayStart(Date.UTC(2026, 9, 25, 12), "Europe/Berlin")).toBe(Date.UTC(2026, 9, 24, 22));
+  });
+
+  it("gives the cached offset and a fresh computation the same answer around a change", () => {
+    const change = Date.UTC(2026, 2, 29, 1); // 01:00 UTC = 03:00 CEST
+    expect(zoneOffsetMs(change - 1, "Europe/Berlin")).toBe(3_600_000);
+    expect(zoneOffsetMs(change, "Europe/Berlin")).toBe(7_200_000);
+    expect(zoneOffsetMs(change - 1, "Europe/Berlin")).toBe(3_600_000);
+  });
 });

@@ -1,0 +1,8 @@
+/** Time-zone arithmetic for rollups and calendars, on Intl only (no tz database of our own). */
+export {
+  isValidTimeZone,
+  localDayStart,
+  localHourStart,
+  offsetAt as zoneOffsetMs,
+  zonedToUtc,
+} from "./internal/zoned.ts";
