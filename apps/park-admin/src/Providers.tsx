@@ -1,10 +1,32 @@
-import { QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
-import { makeQueryClient, makeTrpcClient, TRPCProvider } from "./trpc.ts";
+import { type AppRouter, errorCode, makeQueryClient, makeTrpcClient, TRPCProvider } from "./trpc.ts";
+
+/**
+ * Query client and tRPC client. Any call answered UNAUTHORIZED (session ended, user disabled)
+ * refetches `auth.me`, so the app drops to the sign-in page at once instead of showing errors.
+ */
+function makeClients() {
+  const trpcClient = makeTrpcClient();
+  let onUnauthorized = () => {};
+  const check = (err: unknown) => {
+    if (errorCode(err) === "UNAUTHORIZED") onUnauthorized();
+  };
+  const queryClient = makeQueryClient({
+    queryCache: new QueryCache({ onError: check }),
+    mutationCache: new MutationCache({ onError: check }),
+  });
+  const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+  const meKey = trpc.auth.me.queryKey();
+  onUnauthorized = () => {
+    if (queryClient.getQueryData(meKey)) void queryClient.invalidateQueries({ queryKey: meKey });
+  };
+  return { trpcClient, queryClient };
+}
 
 export function Providers({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(makeQueryClient);
-  const [trpcClient] = useState(() => makeTrpcClient());
+  const [{ trpcClient, queryClient }] = useState(makeClients);
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

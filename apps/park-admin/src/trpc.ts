@@ -1,4 +1,4 @@
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, type QueryClientConfig } from "@tanstack/react-query";
 import {
   createTRPCClient,
   httpBatchLink,
@@ -32,8 +32,9 @@ export function makeTrpcClient(base = "") {
   });
 }
 
-export function makeQueryClient(): QueryClient {
+export function makeQueryClient(config: Omit<QueryClientConfig, "defaultOptions"> = {}): QueryClient {
   return new QueryClient({
+    ...config,
     defaultOptions: {
       queries: {
         staleTime: 15_000,

@@ -1,12 +1,13 @@
 import type { ReactNode } from "react";
-import { EnterprisesPanel } from "../components/EnterprisesPanel.tsx";
+import { EnterprisesAdminPanel } from "../components/EnterprisesAdminPanel.tsx";
 import { GatewaysPanel } from "../components/GatewaysPanel.tsx";
 import { ImportPanel } from "../components/ImportPanel.tsx";
+import { ParksAdminPanel } from "../components/ParksAdminPanel.tsx";
 import { RuleSetEditor } from "../components/RuleSetEditor.tsx";
+import { UsersPanel } from "../components/UsersPanel.tsx";
 import { type MessageKey, useI18n } from "../i18n/index.tsx";
 import { Link } from "../lib/router.tsx";
 import { useUser } from "../lib/session.tsx";
-import { ParksPage } from "./ParksPage.tsx";
 
 const TABS: { id: string; label: MessageKey; cityAdminOnly?: boolean }[] = [
   { id: "rules", label: "admin.rules" },
@@ -14,6 +15,7 @@ const TABS: { id: string; label: MessageKey; cityAdminOnly?: boolean }[] = [
   { id: "parks", label: "admin.parks" },
   { id: "enterprises", label: "admin.enterprises" },
   { id: "gateways", label: "admin.gateways" },
+  { id: "users", label: "admin.users", cityAdminOnly: true },
 ];
 
 export function AdminPage({ tab }: { tab: string }) {
@@ -28,13 +30,16 @@ export function AdminPage({ tab }: { tab: string }) {
       body = <ImportPanel />;
       break;
     case "parks":
-      body = <ParksPage />;
+      body = <ParksAdminPanel />;
       break;
     case "enterprises":
-      body = <EnterprisesPanel />;
+      body = <EnterprisesAdminPanel />;
       break;
     case "gateways":
       body = <GatewaysPanel />;
+      break;
+    case "users":
+      body = <UsersPanel />;
       break;
     default:
       body = <RuleSetEditor editable={cityAdmin} />;

@@ -1,0 +1,74 @@
+import { cloneElement, type ReactElement } from "react";
+
+/**
+ * A labelled form control with its error underneath. The control gets `id`, `aria-invalid` and
+ * `aria-describedby` so a screen reader reads the error with the field.
+ */
+export function FormField({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  children: ReactElement<Record<string, unknown>>;
+}) {
+  const errId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, error ? errId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, {
+        id,
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": describedBy,
+      })}
+      {hint && (
+        <small id={hintId} className="muted">
+          {hint}
+        </small>
+      )}
+      {error && (
+        <small id={errId} className="field-error" data-field-error={id}>
+          {error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** A group of controls (checkboxes) with a legend and an error. */
+export function FieldGroup({
+  id,
+  legend,
+  error,
+  children,
+}: {
+  id: string;
+  legend: string;
+  error?: string | undefined;
+  children: React.ReactNode;
+}) {
+  const errId = `${id}-error`;
+  return (
+    <fieldset
+      id={id}
+      className="field field-group"
+      aria-invalid={error ? true : undefined}
+      aria-describedby={error ? errId : undefined}
+    >
+      <legend>{legend}</legend>
+      <div className="check-list">{children}</div>
+      {error && (
+        <small id={errId} className="field-error" data-field-error={id}>
+          {error}
+        </small>
+      )}
+    </fieldset>
+  );
+}
