@@ -6,6 +6,7 @@ export default defineConfig({
   schema: [
     "./src/schema/assets.ts",
     "./src/schema/auth.ts",
+    "./src/schema/calendars.ts",
     "./src/schema/coverage.ts",
     "./src/schema/ingest.ts",
     "./src/schema/production.ts",

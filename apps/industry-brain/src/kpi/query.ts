@@ -8,6 +8,9 @@ import {
   kpisFromElements,
   localDayStart,
   localHourStart,
+  plannedTime,
+  type ShiftCalendar,
+  shiftsIn,
 } from "@weft/kpi";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -167,7 +170,7 @@ export async function sumRange(
   return { totals: toTotals(rows[0]), from, to };
 }
 
-/** Bucket starts of a series over [from, to). */
+/** Bucket starts of a series over [from, to) (default shifts when `bucket` is "shift"). */
 export function bucketStarts(bucket: BucketKind, from: number, to: number, timeZone: string): number[] {
   const out: number[] = [];
   if (bucket === "minute") {
@@ -192,9 +195,43 @@ export function bucketStarts(bucket: BucketKind, from: number, to: number, timeZ
   return out;
 }
 
+/** A bucket's window `[start, end)` in epoch ms; `name` for calendar shifts. */
+export interface BucketWindow {
+  start: number;
+  end: number;
+  name?: string;
+}
+
+/**
+ * The buckets of a series over [from, to). With a calendar, "shift" buckets are the calendar's
+ * shifts (gaps between shifts belong to no bucket); otherwise the default 08:00/20:00 shifts.
+ */
+export function bucketWindows(
+  bucket: BucketKind,
+  from: number,
+  to: number,
+  timeZone: string,
+  calendar?: ShiftCalendar | null,
+): BucketWindow[] {
+  if (bucket === "shift" && calendar) {
+    return shiftsIn(calendar, { start: from, end: to }).map((s) => ({
+      start: s.start,
+      end: s.end,
+      name: s.name,
+    }));
+  }
+  const starts = bucketStarts(bucket, from, to, timeZone);
+  return starts.map((s, i) => ({
+    start: s,
+    end:
+      starts[i + 1] ?? (bucket === "day" ? localDayStart(s + 36 * HOUR, timeZone) : s + NOMINAL_MS[bucket]),
+  }));
+}
+
 export interface SeriesPoint {
   start: number;
   end: number;
+  name?: string;
   totals: Totals;
 }
 
@@ -205,33 +242,34 @@ export async function series(
   range: TimeRangeInput,
   bucket: BucketKind,
   timeZone: string,
+  calendar?: ShiftCalendar | null,
 ): Promise<SeriesPoint[]> {
-  const starts = bucketStarts(bucket, range.from, range.to, timeZone);
-  if (starts.length === 0) return [];
+  const windows = bucketWindows(bucket, range.from, range.to, timeZone, calendar);
+  if (windows.length === 0) return [];
+  // Calendar shifts may start off the hour: sum minute rollups then.
+  const offHour = windows.some((w) => w.start % HOUR !== 0 || w.end % HOUR !== 0);
   const table: Table =
-    bucket === "minute"
+    bucket === "minute" || (bucket === "shift" && calendar && offHour)
       ? "machine_minute_rollups"
       : bucket === "day"
         ? "machine_daily_rollups"
         : "machine_hourly_rollups";
-  const lo = starts[0] as number;
+  const lo = (windows[0] as BucketWindow).start;
+  const hi = Math.max(...windows.map((w) => w.end));
   const rows = await queryRows<Record<string, unknown> & { bucket: unknown }>(
     handle.db,
     sql`select bucket, ${SUMS} from ${sql.raw(table)} where machine_id in ${machineIds}
-        and bucket >= ${iso(lo)}::timestamptz and bucket < ${iso(range.to)}::timestamptz group by bucket`,
+        and bucket >= ${iso(lo)}::timestamptz and bucket < ${iso(hi)}::timestamptz group by bucket`,
   );
-  const ends = starts.map(
-    (s, i) =>
-      starts[i + 1] ?? (bucket === "day" ? localDayStart(s + 36 * HOUR, timeZone) : s + NOMINAL_MS[bucket]),
-  );
-  const points: SeriesPoint[] = starts.map((s, i) => ({
-    start: s,
-    end: ends[i] as number,
+  const points: SeriesPoint[] = windows.map((w) => ({
+    start: w.start,
+    end: w.end,
+    ...(w.name === undefined ? {} : { name: w.name }),
     totals: toTotals(undefined),
   }));
   for (const r of rows) {
     const t = toDate(r.bucket).getTime();
-    // The point whose [start, end) holds this stored bucket (binary search; shifts hold 12 hours).
+    // The point whose [start, end) holds this stored bucket (binary search; shifts hold hours).
     let lo2 = 0;
     let hi2 = points.length - 1;
     while (lo2 < hi2) {
@@ -260,13 +298,55 @@ export interface KpiPoint {
   kpis: Kpis;
 }
 
-/** Elements and KPIs from summed rollups. */
+/** Machines of one enterprise in scope, with its calendar (null: none). */
+export interface PlanGroup {
+  calendar: ShiftCalendar | null;
+  machines: number;
+}
+
+/**
+ * Planned time of machine groups over [from, to): the calendar's POT/PDOT per machine where an
+ * enterprise has one, the whole range (PDOT 0) where not. `calendarS`: machine-seconds covered by a calendar.
+ */
+export function plannedOf(
+  groups: readonly PlanGroup[],
+  from: number,
+  to: number,
+): { potS: number; pdotS: number; calendarS: number } {
+  const elapsed = Math.max(0, to - from) / 1000;
+  let potS = 0;
+  let pdotS = 0;
+  let calendarS = 0;
+  for (const g of groups) {
+    if (g.calendar) {
+      const p = plannedTime(g.calendar, { start: from, end: to });
+      potS += p.potS * g.machines;
+      pdotS += p.pdotS * g.machines;
+      calendarS += elapsed * g.machines;
+    } else potS += elapsed * g.machines;
+  }
+  return { potS, pdotS, calendarS };
+}
+
+/** Elements and KPIs from summed rollups; `groups` gives planned time (no calendar when omitted or none has one). */
 export function evaluate(
   totals: Totals,
   from: number,
   to: number,
   machines: number,
+  groups: readonly PlanGroup[] = [],
 ): { elements: Elements; kpis: Kpis } {
-  const elements = elementsFromBuckets(totals, { range: { start: from, end: to }, machines });
+  const range = { start: from, end: to };
+  if (!groups.some((g) => g.calendar)) {
+    const elements = elementsFromBuckets(totals, { range, machines });
+    return { elements, kpis: kpisFromElements(elements) };
+  }
+  const p = plannedOf(groups, from, to);
+  const elements = elementsFromBuckets(totals, {
+    range,
+    machines,
+    planned: { potS: p.potS, pdotS: p.pdotS },
+  });
+  elements.calendarS = p.calendarS;
   return { elements, kpis: kpisFromElements(elements) };
 }

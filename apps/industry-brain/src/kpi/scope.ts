@@ -29,6 +29,8 @@ export interface ResolvedScope {
   key: string;
   name: string;
   timeZone: string;
+  /** The one enterprise a machine, line or enterprise scope is in (its shift calendar shapes "shift" buckets). */
+  enterpriseId?: number;
   /** SQL selecting the ids of the machines in scope (already narrowed to what the caller may see). */
   machineIds: SQL;
 }
@@ -58,6 +60,7 @@ export async function resolveScope(
         key: m.key,
         name: m.name,
         timeZone: e?.tz ?? "Asia/Shanghai",
+        enterpriseId: m.enterpriseId,
         machineIds: sql`(select ${m.id}::int4)`,
       };
     }
@@ -74,6 +77,7 @@ export async function resolveScope(
         key: l.key,
         name: l.name,
         timeZone: e.timeZone,
+        enterpriseId: e.id,
         machineIds: visibleMachines(user, eq(machines.lineId, l.id)),
       };
     }
@@ -85,6 +89,7 @@ export async function resolveScope(
         key: e.key,
         name: e.name,
         timeZone: e.timeZone,
+        enterpriseId: e.id,
         machineIds: visibleMachines(user, eq(enterprises.id, e.id)),
       };
     }

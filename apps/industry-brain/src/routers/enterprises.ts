@@ -8,6 +8,7 @@ import { enterpriseFilter, requireEnterprise, requirePark } from "../auth/scope.
 import { isUniqueViolation } from "../internal/db-errors.ts";
 import { PageInput, toPage } from "../internal/pagination.ts";
 import { authedProcedure, createTRPCRouter, parkManagerProcedure } from "../trpc.ts";
+import { calendarProcedures } from "./calendars.ts";
 
 const Name = z.string().trim().min(1).max(200);
 const NameEn = z.string().trim().max(200);
@@ -46,6 +47,7 @@ function conflictField(err: unknown): "key" | "creditCode" {
 const Ref = z.union([z.number().int().positive(), z.string().min(1).max(64)]);
 
 export const enterprisesRouter = createTRPCRouter({
+  ...calendarProcedures,
   /** Enterprises the caller may see; filter by park, industry division or a name/key search. */
   list: authedProcedure
     .input(

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { loadCalendars, machinesByEnterprise } from "../kpi/calendars.ts";
 import {
   BucketKind,
   checkRange,
-  countMachines,
   evaluate,
+  type PlanGroup,
   series,
   sumRange,
   TimeRangeInput,
@@ -19,12 +20,21 @@ async function compute(
 ) {
   checkRange(input.range, input.bucket);
   const scope = await resolveScope(ctx, ctx.user, input.scope);
-  const [machines, total, points] = await Promise.all([
-    countMachines(ctx.handle, scope.machineIds),
+  const byEnterprise = await machinesByEnterprise(ctx, scope.machineIds);
+  const ids = new Set(byEnterprise.map((g) => g.enterpriseId));
+  if (scope.enterpriseId !== undefined) ids.add(scope.enterpriseId);
+  const calendars = await loadCalendars(ctx, [...ids]);
+  const groups: PlanGroup[] = byEnterprise.map((g) => ({
+    calendar: calendars.get(g.enterpriseId) ?? null,
+    machines: g.machines,
+  }));
+  const shiftCalendar = scope.enterpriseId === undefined ? null : (calendars.get(scope.enterpriseId) ?? null);
+  const machines = groups.reduce((n, g) => n + g.machines, 0);
+  const [total, points] = await Promise.all([
     sumRange(ctx.handle, scope.machineIds, input.range, scope.timeZone),
-    series(ctx.handle, scope.machineIds, input.range, input.bucket, scope.timeZone),
+    series(ctx.handle, scope.machineIds, input.range, input.bucket, scope.timeZone, shiftCalendar),
   ]);
-  const totals = evaluate(total.totals, total.from, total.to, machines);
+  const totals = evaluate(total.totals, total.from, total.to, machines, groups);
   return {
     scope: { kind: scope.kind, id: scope.id, key: scope.key, name: scope.name, timeZone: scope.timeZone },
     range: { from: total.from, to: total.to },
@@ -33,7 +43,8 @@ async function compute(
     series: points.map((p) => ({
       start: p.start,
       end: p.end,
-      ...evaluate(p.totals, p.start, p.end, machines),
+      ...(p.name === undefined ? {} : { name: p.name }),
+      ...evaluate(p.totals, p.start, p.end, machines, groups),
     })),
     totals,
   };
@@ -48,7 +59,12 @@ export const kpiRouter = createTRPCRouter({
       range: r.range,
       bucket: r.bucket,
       machines: r.machines,
-      series: r.series.map((p) => ({ start: p.start, end: p.end, elements: p.elements })),
+      series: r.series.map((p) => ({
+        start: p.start,
+        end: p.end,
+        ...(p.name === undefined ? {} : { name: p.name }),
+        elements: p.elements,
+      })),
       totals: r.totals.elements,
     };
   }),
@@ -64,6 +80,7 @@ export const kpiRouter = createTRPCRouter({
       series: r.series.map((p) => ({
         start: p.start,
         end: p.end,
+        ...(p.name === undefined ? {} : { name: p.name }),
         availability: p.kpis.availability,
         effectiveness: p.kpis.effectiveness,
         quality: p.kpis.quality,

@@ -4,6 +4,7 @@
  */
 export { cities, enterprises, lines, machines, parks, points } from "./assets.ts";
 export { auditLog, sessions, USER_ROLES, type UserRole, userParks, users } from "./auth.ts";
+export { enterpriseCalendars } from "./calendars.ts";
 export {
   type CoverageRuleItem,
   coverageDeclarations,

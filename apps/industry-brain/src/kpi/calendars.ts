@@ -1,0 +1,41 @@
+import { queryRows } from "@weft/db";
+import { enterpriseCalendars } from "@weft/db/schema";
+import { ShiftCalendar } from "@weft/kpi";
+import { inArray, type SQL, sql } from "drizzle-orm";
+import type { BrainContext } from "../context.ts";
+
+/** A stored calendar, or null when the stored JSON no longer parses (treated as no calendar). */
+export function parseStoredCalendar(raw: unknown): ShiftCalendar | null {
+  const r = ShiftCalendar.safeParse(raw);
+  return r.success ? r.data : null;
+}
+
+/** The calendars of the given enterprises (those without one are absent from the map). */
+export async function loadCalendars(
+  ctx: Pick<BrainContext, "handle">,
+  enterpriseIds: readonly number[],
+): Promise<Map<number, ShiftCalendar>> {
+  const out = new Map<number, ShiftCalendar>();
+  if (enterpriseIds.length === 0) return out;
+  const rows = await ctx.handle.db
+    .select({ enterpriseId: enterpriseCalendars.enterpriseId, calendar: enterpriseCalendars.calendar })
+    .from(enterpriseCalendars)
+    .where(inArray(enterpriseCalendars.enterpriseId, [...enterpriseIds]));
+  for (const r of rows) {
+    const cal = parseStoredCalendar(r.calendar);
+    if (cal) out.set(r.enterpriseId, cal);
+  }
+  return out;
+}
+
+/** Machines in scope grouped by enterprise: `[enterpriseId, machine count]`. */
+export async function machinesByEnterprise(
+  ctx: Pick<BrainContext, "handle">,
+  machineIds: SQL,
+): Promise<{ enterpriseId: number; machines: number }[]> {
+  const rows = await queryRows<{ enterprise_id: unknown; n: unknown }>(
+    ctx.handle.db,
+    sql`select m.enterprise_id, count(*) as n from machines m where m.id in ${machineIds} group by m.enterprise_id`,
+  );
+  return rows.map((r) => ({ enterpriseId: Number(r.enterprise_id), machines: Number(r.n) }));
+}

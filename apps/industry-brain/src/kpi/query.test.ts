@@ -1,0 +1,117 @@
+import { ShiftCalendar } from "@weft/kpi";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bucketWindows, evaluate, plannedOf } from "./query.ts";
+
+const H = 3_600_000;
+const MON = Date.UTC(2026, 10, 22, 16, 0, 0); // Monday 2026-11-23 00:00 Asia/Shanghai
+const CAL = ShiftCalendar.parse({
+  timeZone: "Asia/Shanghai",
+  shifts: [
+    { name: "early", days: ["mon", "tue", "wed", "thu", "fri"], start: "06:00", end: "14:00" },
+    {
+      name: "late",
+      days: ["mon", "tue", "wed", "thu", "fri"],
+      start: "14:00",
+      end: "22:30",
+      breaks: [{ start: "18:00", end: "18:30" }],
+    },
+  ],
+  holidays: ["2026-11-25"],
+});
+const ZERO = {
+  running_s: 0,
+  setup_s: 0,
+  down_s: 0,
+  idle_s: 0,
+  offline_s: 0,
+  produced: 0,
+  good: 0,
+  scrap: 0,
+  rework: 0,
+  energy_kwh: 0,
+  ideal_s: 0,
+  failures: 0,
+  microstops: 0,
+  microstop_s: 0,
+};
+
+describe("plannedOf", () => {
+  it("sums calendar time per machine and the whole range for enterprises without one", () => {
+    const p = plannedOf(
+      [
+        { calendar: CAL, machines: 2 },
+        { calendar: null, machines: 3 },
+      ],
+      MON,
+      MON + 24 * H,
+    );
+    expect(p.potS).toBe(2 * 16.5 * 3600 + 3 * 24 * 3600);
+    expect(p.pdotS).toBe(2 * 0.5 * 3600);
+    expect(p.calendarS).toBe(2 * 24 * 3600);
+  });
+
+  it("a holiday plans nothing", () => {
+    const p = plannedOf([{ calendar: CAL, machines: 4 }], MON + 48 * H, MON + 72 * H);
+    expect(p).toEqual({ potS: 0, pdotS: 0, calendarS: 4 * 24 * 3600 });
+  });
+
+  it("is additive over adjacent ranges (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 14 * 24 * 60 }),
+        fc.integer({ min: 0, max: 3 * 24 * 60 }),
+        fc.integer({ min: 1, max: 3 * 24 * 60 }),
+        fc.integer({ min: 0, max: 5 }),
+        (a, b, c, m) => {
+          const t0 = MON + a * 60_000;
+          const t1 = t0 + b * 60_000;
+          const t2 = t1 + c * 60_000;
+          const g = [
+            { calendar: CAL, machines: m },
+            { calendar: null, machines: 1 },
+          ];
+          const whole = plannedOf(g, t0, t2);
+          const x = plannedOf(g, t0, t1);
+          const y = plannedOf(g, t1, t2);
+          expect(x.potS + y.potS).toBeCloseTo(whole.potS, 6);
+          expect(x.pdotS + y.pdotS).toBeCloseTo(whole.pdotS, 6);
+          expect(whole.potS).toBeLessThanOrEqual(((t2 - t0) / 1000) * (m + 1) + 1e-6);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("evaluate with plan groups", () => {
+  it("reports calendar, partial or none from the groups", () => {
+    const range: [number, number] = [MON, MON + 24 * H];
+    expect(evaluate(ZERO, ...range, 1, [{ calendar: CAL, machines: 1 }]).kpis.calendar).toBe("calendar");
+    expect(
+      evaluate(ZERO, ...range, 2, [
+        { calendar: CAL, machines: 1 },
+        { calendar: null, machines: 1 },
+      ]).kpis.calendar,
+    ).toBe("partial");
+    expect(evaluate(ZERO, ...range, 1, [{ calendar: null, machines: 1 }]).kpis.calendar).toBe("none");
+    expect(evaluate(ZERO, ...range, 1).kpis.calendar).toBe("none");
+  });
+});
+
+describe("bucketWindows", () => {
+  it("shift buckets are the calendar's shifts, holidays and weekends skipped", () => {
+    const w = bucketWindows("shift", MON, MON + 7 * 24 * H, "Asia/Shanghai", CAL);
+    // Mon, Tue, Thu, Fri × 2 shifts (Wednesday is a holiday).
+    expect(w).toHaveLength(8);
+    expect(w[0]).toEqual({ start: MON + 6 * H, end: MON + 14 * H, name: "early" });
+    expect(w[1]).toEqual({ start: MON + 14 * H, end: MON + 22.5 * H, name: "late" });
+    expect(w.some((x) => x.start >= MON + 48 * H && x.start < MON + 72 * H)).toBe(false);
+  });
+
+  it("without a calendar, shift buckets are 08:00 and 20:00 local", () => {
+    const w = bucketWindows("shift", MON, MON + 24 * H, "Asia/Shanghai", null);
+    expect(w.map((x) => (x.start - MON) / H)).toEqual([-4, 8, 20]);
+    expect(w.every((x) => x.end - x.start === 12 * H)).toBe(true);
+  });
+});
