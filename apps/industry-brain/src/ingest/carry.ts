@@ -101,53 +101,138 @@ export async function carryAt(
   machine: { id: number; idealCycleS: number | null },
   from: number,
 ): Promise<Carry> {
-  const f = new Date(from).toISOString();
-  const lb = new Date(from - LOOKBACK_MS).toISOString();
-  const [last] = await queryRows<{ ts: unknown }>(
+  const out = await carriesAt(tx, [{ machine, from }]);
+  return out.get(machine.id) as Carry;
+}
+
+export interface LateWindow {
+  machine: { id: number; idealCycleS: number | null };
+  /** Minute start the replay begins at. */
+  from: number;
+}
+
+/** `unnest(ids, from, lookback start)` of a set of late windows, plus constant bounds for pruning. */
+function windowsSql(list: readonly LateWindow[]) {
+  const ids = list.map((w) => w.machine.id);
+  const fs = list.map((w) => new Date(w.from).toISOString());
+  const lbs = list.map((w) => new Date(w.from - LOOKBACK_MS).toISOString());
+  const minFrom = Math.min(...list.map((w) => w.from));
+  const maxFrom = Math.max(...list.map((w) => w.from));
+  return {
+    ids,
+    u: sql`unnest(${sql.param(ids)}::int4[], ${sql.param(fs)}::text[], ${sql.param(lbs)}::text[]) as u(id, f, lb)`,
+    minFrom: new Date(minFrom).toISOString(),
+    minLb: new Date(minFrom - LOOKBACK_MS).toISOString(),
+    maxFrom: new Date(maxFrom).toISOString(),
+  };
+}
+
+/**
+ * {@link carryAt} for many machines at once: each scan of raw readings (which have no per-machine
+ * index, only BRIN on ts) covers all late machines of a batch instead of running once per machine.
+ */
+export async function carriesAt(tx: WeftExecutor, list: readonly LateWindow[]): Promise<Map<number, Carry>> {
+  const out = new Map<number, Carry>();
+  if (list.length === 0) return out;
+  const w = windowsSql(list);
+  const inWindow = sql`r.machine_id = u.id and r.ts < u.f::timestamptz and r.ts >= u.lb::timestamptz
+    where r.machine_id = any(${sql.param(w.ids)}::int4[])
+      and r.ts < ${w.maxFrom}::timestamptz and r.ts >= ${w.minLb}::timestamptz`;
+  const lasts = await queryRows<{ id: number; ts: unknown }>(
     tx,
-    sql`select max(ts) as ts from readings where machine_id = ${machine.id} and ts < ${f}::timestamptz and ts >= ${lb}::timestamptz`,
+    sql`select r.machine_id as id, max(r.ts) as ts from readings r join ${w.u} on ${inWindow} group by r.machine_id`,
   );
-  const lastTs = msOf(last?.ts ?? null);
-  // An offline gap that starts at the last reading before `from` was only known once later data came:
-  // at `from` the full replay has not seen it yet, so it is skipped.
-  const ivs = await queryRows<{ state: string; start_ts: unknown }>(
+  const counters = await queryRows<{
+    id: number;
+    point_key: string;
+    signal: string;
+    value_num: number | null;
+  }>(
     tx,
-    sql`select state, start_ts from machine_state_intervals where machine_id = ${machine.id} and start_ts < ${f}::timestamptz
+    sql`select distinct on (r.machine_id, r.point_key) r.machine_id as id, r.point_key, r.signal, r.value_num
+        from readings r join ${w.u} on ${inWindow}
+          and r.signal in ('goodCount', 'rejectCount', 'totalCount', 'energyKwh') and r.value_num is not null
+          and r.value_num >= 0 and r.quality < 2
+        order by r.machine_id, r.point_key, r.ts desc`,
+  );
+  const jobs = await queryRows<{ id: number; value_text: string | null; value_num: number | null }>(
+    tx,
+    sql`select distinct on (r.machine_id) r.machine_id as id, r.value_text, r.value_num
+        from readings r join ${w.u} on ${inWindow} and r.signal = 'job' and r.quality < 2
+        order by r.machine_id, r.ts desc`,
+  );
+  const lastBy = new Map(lasts.map((r) => [Number(r.id), msOf(r.ts ?? null)]));
+  const jobBy = new Map(jobs.map((r) => [Number(r.id), r]));
+  for (const { machine, from } of list) {
+    const f = new Date(from).toISOString();
+    const lastTs = lastBy.get(machine.id) ?? null;
+    // An offline gap that starts at the last reading before `from` was only known once later data came:
+    // at `from` the full replay has not seen it yet, so it is skipped.
+    const ivs = await queryRows<{ state: string; start_ts: unknown }>(
+      tx,
+      sql`select state, start_ts from machine_state_intervals where machine_id = ${machine.id} and start_ts < ${f}::timestamptz
           and not (state = 'offline' and ${lastTs === null ? null : new Date(lastTs).toISOString()}::timestamptz is not null
                    and start_ts >= ${lastTs === null ? null : new Date(lastTs).toISOString()}::timestamptz)
         order by start_ts desc, id desc limit 2`,
-  );
-  const counters = await queryRows<{ point_key: string; signal: string; value_num: number | null }>(
-    tx,
-    sql`select distinct on (point_key) point_key, signal, value_num from readings
-        where machine_id = ${machine.id} and ts < ${f}::timestamptz and ts >= ${lb}::timestamptz
-          and signal in ('goodCount', 'rejectCount', 'totalCount', 'energyKwh') and value_num is not null and value_num >= 0 and quality < 2
-        order by point_key, ts desc`,
-  );
-  const [job] = await queryRows<{ value_text: string | null; value_num: number | null }>(
-    tx,
-    sql`select value_text, value_num from readings where machine_id = ${machine.id} and signal = 'job'
-          and ts < ${f}::timestamptz and ts >= ${lb}::timestamptz and quality < 2 order by ts desc limit 1`,
-  );
-  const cur = ivs[0];
-  const before = ivs[1];
-  const curState = asState(cur?.state);
-  const state = curState === "offline" ? null : curState;
-  const jobRaw = job ? (job.value_text ?? (job.value_num === null ? null : String(job.value_num))) : null;
-  const carry: Carry = {
-    lastTs,
-    state,
-    stateSince: cur ? msOf(cur.start_ts) : null,
-    prevState: asState(before?.state),
-    jobId: jobRaw && jobRaw.trim() !== "" ? jobRaw.trim() : null,
-    idealCycleS: machine.idealCycleS,
-    counters: {},
-  };
-  for (const c of counters) {
-    const role = asRole(c.signal);
-    if (role && c.value_num !== null) carry.counters[c.point_key] = { role, last: Number(c.value_num) };
+    );
+    const job = jobBy.get(machine.id);
+    const cur = ivs[0];
+    const before = ivs[1];
+    const curState = asState(cur?.state);
+    const state = curState === "offline" ? null : curState;
+    const jobRaw = job ? (job.value_text ?? (job.value_num === null ? null : String(job.value_num))) : null;
+    out.set(machine.id, {
+      lastTs,
+      state,
+      stateSince: cur ? msOf(cur.start_ts) : null,
+      prevState: asState(before?.state),
+      jobId: jobRaw && jobRaw.trim() !== "" ? jobRaw.trim() : null,
+      idealCycleS: machine.idealCycleS,
+      counters: {},
+    });
   }
-  return carry;
+  for (const c of counters) {
+    const carry = out.get(Number(c.id));
+    const role = asRole(c.signal);
+    if (carry && role && c.value_num !== null)
+      carry.counters[c.point_key] = { role, last: Number(c.value_num) };
+  }
+  return out;
+}
+
+/** {@link readingsSince} for many machines in one scan, keyed by machine id. */
+export async function readingsSinceMany(
+  tx: WeftExecutor,
+  list: readonly LateWindow[],
+): Promise<Map<number, ReplayReading[]>> {
+  const out = new Map<number, ReplayReading[]>();
+  for (const { machine } of list) out.set(machine.id, []);
+  if (list.length === 0) return out;
+  const w = windowsSql(list);
+  const rows = await queryRows<{
+    id: number;
+    point_key: string;
+    ts: unknown;
+    value_num: number | null;
+    value_text: string | null;
+    signal: string | null;
+    quality: number;
+  }>(
+    tx,
+    sql`select r.machine_id as id, r.point_key, r.ts, r.value_num, r.value_text, r.signal, r.quality
+        from readings r join ${w.u} on r.machine_id = u.id and r.ts >= u.f::timestamptz
+        where r.machine_id = any(${sql.param(w.ids)}::int4[]) and r.ts >= ${w.minFrom}::timestamptz
+        order by r.machine_id, r.ts`,
+  );
+  for (const r of rows) {
+    out.get(Number(r.id))?.push({
+      ts: toDate(r.ts).getTime(),
+      pointKey: r.point_key,
+      signal: Number(r.quality) < 2 ? ((r.signal as SignalRole | null) ?? null) : null,
+      value: r.value_text ?? (r.value_num === null ? null : Number(r.value_num)),
+    });
+  }
+  return out;
 }
 
 /** Stored readings of a machine from `from` on (good or uncertain quality), in time order. */

@@ -7,7 +7,7 @@ import {
 } from "@weft/db";
 import type { StateInterval } from "@weft/kpi";
 import { sql } from "drizzle-orm";
-import { carryAt, loadCarries, lockMachines, readingsSince } from "./carry.ts";
+import { carriesAt, type LateWindow, loadCarries, lockMachines, readingsSinceMany } from "./carry.ts";
 import type { IngestMachine } from "./machines.ts";
 import {
   type Carry,
@@ -63,18 +63,18 @@ export async function deriveBatch(
   );
   const carries = await loadCarries(tx, machines);
   const outcomes: MachineOutcome[] = [];
-  let lateMachines = 0;
+  const base: Omit<ReplayOptions, "roles"> = {
+    staleMs: opts.staleMs,
+    microstopMs: opts.microstopMs,
+    bucketMs: MINUTE,
+  };
+  const late: Array<LateWindow & { machine: IngestMachine; readings: ReplayReading[]; carry: Carry }> = [];
   for (const machine of machines) {
     const readings = byMachine.get(machine) ?? [];
     const carry = carries.get(machine.id);
     if (!carry || readings.length === 0) continue;
     let minTs = Number.POSITIVE_INFINITY;
     for (const r of readings) if (r.ts < minTs) minTs = r.ts;
-    const base: Omit<ReplayOptions, "roles"> = {
-      staleMs: opts.staleMs,
-      microstopMs: opts.microstopMs,
-      bucketMs: MINUTE,
-    };
     if (carry.lastTs === null || minTs >= carry.lastTs) {
       const result = replay(carry, readings, { ...base, roles: counterRoles(carry, readings) });
       outcomes.push({
@@ -87,9 +87,21 @@ export async function deriveBatch(
       });
       continue;
     }
-    lateMachines++;
-    outcomes.push(await replayLate(tx, machine, readings, carry, minTs, base));
+    late.push({ machine, from: Math.floor(minTs / MINUTE) * MINUTE, readings, carry });
   }
+  if (late.length > 0) {
+    // Late machines share each scan of raw readings (one query for all, not one per machine).
+    const starts = await carriesAt(tx, late);
+    const stored = await readingsSinceMany(tx, late);
+    for (const l of late) {
+      const start = starts.get(l.machine.id);
+      if (!start) continue;
+      outcomes.push(
+        replayLate(l.machine, l.readings, l.carry, l.from, start, stored.get(l.machine.id) ?? [], base),
+      );
+    }
+  }
+  const lateMachines = late.length;
   await writeOutcomes(tx, outcomes);
   return {
     machines: outcomes.length,
@@ -98,17 +110,15 @@ export async function deriveBatch(
   };
 }
 
-async function replayLate(
-  tx: WeftExecutor,
+function replayLate(
   machine: IngestMachine,
   batch: readonly ReplayReading[],
   current: Carry,
-  minTs: number,
+  from: number,
+  start: Carry,
+  after: readonly ReplayReading[],
   base: Omit<ReplayOptions, "roles">,
-): Promise<MachineOutcome> {
-  const from = Math.floor(minTs / MINUTE) * MINUTE;
-  const start = await carryAt(tx, machine, from);
-  const after = await readingsSince(tx, machine.id, from);
+): MachineOutcome {
   const before = withoutBatch(after, batch);
   const roles = counterRoles(current, after);
   const opts = { ...base, roles };
