@@ -3,11 +3,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb } from "@weft/db";
+// The KPI report (query the brain, format per machine) is shared with the printing-line example.
+import { formatKpis, type MachineKpis, machineKpis } from "@weft/example-printing-line/kpis";
 import { startGateway } from "@weft/gateway";
 import { seedDemo, startBrain } from "@weft/industry-brain";
 import { startRobotCell } from "@weft/simulators/robot";
 import pino, { type Logger } from "pino";
-import { formatKpis, type MachineKpis, machineKpis } from "./kpis.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONFIG = path.resolve(here, "../gateway.yaml");
