@@ -56,6 +56,20 @@ describe("Journal", () => {
     k.close();
   });
 
+  it("reports no oldest pending timestamp for an empty batch, before and after reopening", () => {
+    const dir = tmpDir();
+    const j = open(dir);
+    j.append([]);
+    expect(j.stats()).toMatchObject({ pendingBatches: 1, oldestPendingTs: null });
+    j.close();
+    const k = open(dir);
+    expect(k.stats()).toMatchObject({ pendingBatches: 1, oldestPendingTs: null });
+    k.append(batch(2, 5000));
+    k.ack(1);
+    expect(k.stats().oldestPendingTs).toBe(5000);
+    k.close();
+  });
+
   it("never reuses a seq, even when every segment was compacted", () => {
     const dir = tmpDir();
     const j = open(dir, { segmentBytes: 1024 });
