@@ -1,22 +1,8 @@
 import type { Command } from "commander";
 import { pino } from "pino";
+import { int, positive } from "../cli-options.ts";
 import { EXTRA_FLOAT32_BASE } from "./map.ts";
 import { ROBOT_DEVICE_FILE, startRobotCell } from "./robot-cell.ts";
-
-function int(name: string, min: number, max: number) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be an integer ${min}..${max}`);
-    return n;
-  };
-}
-
-function positive(raw: string): number {
-  const n = Number(raw);
-  if (!(n > 0) || !Number.isFinite(n)) throw new Error("--speed must be a number > 0");
-  return n;
-}
 
 interface RobotCliOptions {
   port: number;
