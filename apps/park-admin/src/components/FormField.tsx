@@ -1,4 +1,4 @@
-import { cloneElement, type ReactElement } from "react";
+import { cloneElement, type InputHTMLAttributes, type ReactElement } from "react";
 
 /**
  * A labelled form control with its error underneath. The control gets `id`, `aria-invalid` and
@@ -39,6 +39,33 @@ export function FormField({
         </small>
       )}
     </div>
+  );
+}
+
+/**
+ * A labelled `<input>` (text unless `type` says otherwise) in a FormField; `onValue` gets the new
+ * value. Other input attributes (`name`, `required`, …) pass through.
+ */
+export function TextField({
+  id,
+  label,
+  error,
+  hint,
+  value,
+  onValue,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onChange"> & {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <FormField id={id} label={label} error={error} hint={hint}>
+      <input type="text" {...input} value={value} onChange={(e) => onValue(e.target.value)} />
+    </FormField>
   );
 }
 

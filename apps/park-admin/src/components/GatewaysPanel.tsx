@@ -2,6 +2,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { useTRPC } from "../trpc.ts";
+import { AdminTable } from "./AdminTable.tsx";
+import { ErrorAlert } from "./FormAlerts.tsx";
 import { Loading, QueryError } from "./States.tsx";
 
 /** Gateways: issue a key (shown once), rotate and revoke. */
@@ -55,11 +57,7 @@ export function GatewaysPanel() {
           </div>
         </div>
       )}
-      {err && (
-        <p className="form-error" role="alert">
-          {t("common.error", { message: err.message })}
-        </p>
-      )}
+      <ErrorAlert error={err} />
       <form className="import-form" onSubmit={submit}>
         <label className="field">
           <span>{t("gateways.enterprise")}</span>
@@ -94,53 +92,47 @@ export function GatewaysPanel() {
           {t("gateways.issue")}
         </button>
       </form>
-      <div className="table-wrap">
-        <table className="table" data-testid="gateways">
-          <thead>
-            <tr>
-              <th scope="col">{t("gateways.id")}</th>
-              <th scope="col">{t("gateways.name")}</th>
-              <th scope="col">{t("gateways.enterprise")}</th>
-              <th scope="col">{t("gateways.lastSeen")}</th>
-              <th scope="col">{t("gateways.status")}</th>
-              <th scope="col">
-                <span className="sr-only">{t("gateways.revoke")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((g) => (
-              <tr key={g.id}>
-                <th scope="row" className="mono">
-                  {g.id}
-                </th>
-                <td>{g.name}</td>
-                <td>{g.enterpriseKey}</td>
-                <td>{dateTime(g.lastSeenAt)}</td>
-                <td>
-                  <span className={g.revokedAt ? "badge badge-bad" : "badge badge-good"}>
-                    {g.revokedAt ? t("gateways.revoked") : t("gateways.active")}
-                  </span>
-                </td>
-                <td className="btn-group">
-                  <button type="button" className="btn btn-xs" onClick={() => rotate.mutate({ id: g.id })}>
-                    {t("gateways.issue")}
-                  </button>
-                  {!g.revokedAt && (
-                    <button
-                      type="button"
-                      className="btn btn-xs btn-danger"
-                      onClick={() => revoke.mutate({ id: g.id })}
-                    >
-                      {t("gateways.revoke")}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        testId="gateways"
+        columns={[
+          { label: t("gateways.id") },
+          { label: t("gateways.name") },
+          { label: t("gateways.enterprise") },
+          { label: t("gateways.lastSeen") },
+          { label: t("gateways.status") },
+        ]}
+        actionsLabel={t("gateways.revoke")}
+      >
+        {list.data.items.map((g) => (
+          <tr key={g.id}>
+            <th scope="row" className="mono">
+              {g.id}
+            </th>
+            <td>{g.name}</td>
+            <td>{g.enterpriseKey}</td>
+            <td>{dateTime(g.lastSeenAt)}</td>
+            <td>
+              <span className={g.revokedAt ? "badge badge-bad" : "badge badge-good"}>
+                {g.revokedAt ? t("gateways.revoked") : t("gateways.active")}
+              </span>
+            </td>
+            <td className="btn-group">
+              <button type="button" className="btn btn-xs" onClick={() => rotate.mutate({ id: g.id })}>
+                {t("gateways.issue")}
+              </button>
+              {!g.revokedAt && (
+                <button
+                  type="button"
+                  className="btn btn-xs btn-danger"
+                  onClick={() => revoke.mutate({ id: g.id })}
+                >
+                  {t("gateways.revoke")}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </div>
   );
 }

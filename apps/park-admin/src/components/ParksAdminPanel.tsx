@@ -1,13 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useId } from "react";
 import { useI18n } from "../i18n/index.tsx";
-import { type FieldErrors, hasErrors, KEY_PATTERN, serverFieldErrors } from "../lib/form-errors.ts";
+import { useFormDraft } from "../lib/form-draft.ts";
+import { type FieldErrors, hasErrors } from "../lib/form-errors.ts";
 import { nameOf } from "../lib/names.ts";
 import { Link } from "../lib/router.tsx";
+import { useRowEditing } from "../lib/row-editing.ts";
 import { useUser } from "../lib/session.tsx";
 import { type RouterOutputs, useTRPC } from "../trpc.ts";
-import { FormField } from "./FormField.tsx";
-import { ModalDialog } from "./ModalDialog.tsx";
+import { AdminTable, EditRowCell } from "./AdminTable.tsx";
+import { AssetKeyField, assetKeyError } from "./AssetKeyField.tsx";
+import { BilingualNameFields } from "./BilingualNameFields.tsx";
+import { StatusNotice } from "./FormAlerts.tsx";
+import { CreateFormCard, EditFormDialog } from "./FormCard.tsx";
+import { TextField } from "./FormField.tsx";
 import { Loading, QueryError } from "./States.tsx";
 
 type Park = RouterOutputs["parks"]["list"]["items"][number];
@@ -19,90 +25,50 @@ export function ParksAdminPanel() {
   const qc = useQueryClient();
   const cityAdmin = useUser().role === "city-admin";
   const q = useQuery(trpc.parks.list.queryOptions({ limit: 500 }));
-  const [editing, setEditing] = useState<Park | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.parks.pathKey() });
+  const rows = useRowEditing<Park>(() => qc.invalidateQueries({ queryKey: trpc.parks.pathKey() }));
   if (q.isPending) return <Loading />;
   if (q.isError) return <QueryError error={q.error} onRetry={() => q.refetch()} />;
   const cities = [...new Set(q.data.items.map((p) => p.cityKey))];
   return (
     <div className="stack" data-testid="parks-admin">
       {cityAdmin && (
-        <CreateParkForm
-          cities={cities}
-          onCreated={(name) => {
-            setNotice(t("parks.created", { name }));
-            void refresh();
-          }}
-        />
+        <CreateParkForm cities={cities} onCreated={(name) => rows.created(t("parks.created", { name }))} />
       )}
-      {notice && (
-        <p className="form-ok" role="status">
-          {notice}
-        </p>
-      )}
+      <StatusNotice message={rows.notice} />
       {q.data.items.length === 0 ? (
         <p className="muted">{t("parks.empty")}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="parks-admin-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("parks.name")}</th>
-                <th scope="col">{t("parks.key")}</th>
-                <th scope="col">{t("parks.city")}</th>
-                <th scope="col" className="num">
-                  {t("parks.enterprises")}
-                </th>
-                <th scope="col" className="num">
-                  {t("parks.machines")}
-                </th>
-                {cityAdmin && (
-                  <th scope="col">
-                    <span className="sr-only">{t("common.actions")}</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.items.map((p) => (
-                <tr key={p.id} data-key={p.key}>
-                  <th scope="row">
-                    <Link href={`/parks/${p.id}`}>{nameOf(locale, p)}</Link>
-                  </th>
-                  <td className="mono">{p.key}</td>
-                  <td>{p.cityName}</td>
-                  <td className="num">{num(p.enterprises)}</td>
-                  <td className="num">{num(p.machines)}</td>
-                  {cityAdmin && (
-                    <td>
-                      <button
-                        type="button"
-                        className="btn btn-xs"
-                        aria-label={t("parks.editAction", { name: nameOf(locale, p) })}
-                        onClick={() => setEditing(p)}
-                      >
-                        {t("common.edit")}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          testId="parks-admin-table"
+          columns={[
+            { label: t("parks.name") },
+            { label: t("parks.key") },
+            { label: t("parks.city") },
+            { label: t("parks.enterprises"), num: true },
+            { label: t("parks.machines"), num: true },
+          ]}
+          actionsLabel={cityAdmin ? t("common.actions") : undefined}
+        >
+          {q.data.items.map((p) => (
+            <tr key={p.id} data-key={p.key}>
+              <th scope="row">
+                <Link href={`/parks/${p.id}`}>{nameOf(locale, p)}</Link>
+              </th>
+              <td className="mono">{p.key}</td>
+              <td>{p.cityName}</td>
+              <td className="num">{num(p.enterprises)}</td>
+              <td className="num">{num(p.machines)}</td>
+              {cityAdmin && (
+                <EditRowCell
+                  label={t("parks.editAction", { name: nameOf(locale, p) })}
+                  onEdit={() => rows.edit(p)}
+                />
+              )}
+            </tr>
+          ))}
+        </AdminTable>
       )}
-      {editing && (
-        <EditParkDialog
-          park={editing}
-          onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            setNotice(t("common.saved"));
-            void refresh();
-          }}
-        />
-      )}
+      {rows.editing && <EditParkDialog park={rows.editing} onClose={rows.close} onSaved={rows.saved} />}
     </div>
   );
 }
@@ -112,30 +78,20 @@ function CreateParkForm({ cities, onCreated }: { cities: string[]; onCreated: (n
   const trpc = useTRPC();
   const id = useId();
   const empty = { key: "", name: "", nameEn: "", cityKey: cities[0] ?? "" };
-  const [d, setD] = useState(empty);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { d, errors, setErrors, patch, showServerErrors, reset } = useFormDraft(empty);
   const create = useMutation(
     trpc.parks.create.mutationOptions({
       onSuccess: () => {
         onCreated(d.name.trim());
-        setD(empty);
-        setErrors({});
+        reset(empty);
       },
-      onError: (err) => setErrors(serverFieldErrors(err)),
+      onError: showServerErrors,
     }),
   );
-  const set = (k: keyof typeof d, v: string) => {
-    setD((x) => ({ ...x, [k]: v }));
-    if (errors[k] !== undefined) setErrors((e) => ({ ...e, [k]: undefined }));
-  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const v: FieldErrors = {};
-    if (!KEY_PATTERN.test(d.key.trim()))
-      v.key = d.key.trim() ? t("validation.key") : t("validation.required");
+    const v: FieldErrors = { key: assetKeyError(d.key, t), cityKey: assetKeyError(d.cityKey, t) };
     if (!d.name.trim()) v.name = t("validation.required");
-    if (!KEY_PATTERN.test(d.cityKey.trim()))
-      v.cityKey = d.cityKey.trim() ? t("validation.key") : t("validation.required");
     setErrors(v);
     if (hasErrors(v)) return;
     create.mutate({
@@ -145,57 +101,39 @@ function CreateParkForm({ cities, onCreated }: { cities: string[]; onCreated: (n
       ...(d.nameEn.trim() ? { nameEn: d.nameEn.trim() } : {}),
     });
   };
-  const unplaced = create.error && !hasErrors(serverFieldErrors(create.error));
   return (
-    <section className="panel form-card" aria-labelledby={`${id}-title`} data-testid="park-create">
-      <h2 id={`${id}-title`}>{t("parks.create")}</h2>
-      <form className="form-grid" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
-        <FormField id={`${id}-key`} label={t("parks.key")} error={errors.key} hint={t("parks.keyHint")}>
-          <input type="text" name="key" required value={d.key} onChange={(e) => set("key", e.target.value)} />
-        </FormField>
-        <FormField id={`${id}-name`} label={t("parks.nameZh")} error={errors.name}>
-          <input
-            type="text"
-            name="name"
-            required
-            value={d.name}
-            onChange={(e) => set("name", e.target.value)}
-          />
-        </FormField>
-        <FormField
-          id={`${id}-nameEn`}
-          label={`${t("parks.nameEn")} ${t("common.optional")}`}
-          error={errors.nameEn}
-        >
-          <input type="text" name="nameEn" value={d.nameEn} onChange={(e) => set("nameEn", e.target.value)} />
-        </FormField>
-        <FormField id={`${id}-city`} label={t("parks.cityKey")} error={errors.cityKey}>
-          <input
-            type="text"
-            name="cityKey"
-            required
-            list={`${id}-cities`}
-            value={d.cityKey}
-            onChange={(e) => set("cityKey", e.target.value)}
-          />
-        </FormField>
-        <datalist id={`${id}-cities`}>
-          {cities.map((c) => (
-            <option key={c} value={c} />
-          ))}
-        </datalist>
-        {unplaced && create.error && (
-          <p className="form-error form-wide" role="alert">
-            {t("common.error", { message: create.error.message })}
-          </p>
-        )}
-        <div className="form-wide row-end">
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-            {t("common.create")}
-          </button>
-        </div>
-      </form>
-    </section>
+    <CreateFormCard
+      id={id}
+      title={t("parks.create")}
+      testId="park-create"
+      onSubmit={submit}
+      error={create.error}
+      pending={create.isPending}
+    >
+      <AssetKeyField
+        id={`${id}-key`}
+        label={t("parks.key")}
+        error={errors.key}
+        value={d.key}
+        onValue={(key) => patch({ key })}
+      />
+      <BilingualNameFields id={id} of="park" value={d} errors={errors} onChange={patch} />
+      <TextField
+        id={`${id}-city`}
+        label={t("parks.cityKey")}
+        error={errors.cityKey}
+        name="cityKey"
+        required
+        list={`${id}-cities`}
+        value={d.cityKey}
+        onValue={(cityKey) => patch({ cityKey })}
+      />
+      <datalist id={`${id}-cities`}>
+        {cities.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>
+    </CreateFormCard>
   );
 }
 
@@ -211,13 +149,12 @@ function EditParkDialog({
   const { t, locale } = useI18n();
   const trpc = useTRPC();
   const id = useId();
-  const [d, setD] = useState({ name: park.name, nameEn: park.nameEn ?? "" });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { d, setD, errors, setErrors, showServerErrors } = useFormDraft({
+    name: park.name,
+    nameEn: park.nameEn ?? "",
+  });
   const update = useMutation(
-    trpc.parks.update.mutationOptions({
-      onSuccess: onSaved,
-      onError: (err) => setErrors(serverFieldErrors(err)),
-    }),
+    trpc.parks.update.mutationOptions({ onSuccess: onSaved, onError: showServerErrors }),
   );
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -227,45 +164,23 @@ function EditParkDialog({
     if (hasErrors(v)) return;
     update.mutate({ park: park.key, name: d.name.trim(), nameEn: d.nameEn.trim() });
   };
-  const unplaced = update.error && !hasErrors(serverFieldErrors(update.error));
   return (
-    <ModalDialog title={t("parks.edit", { name: nameOf(locale, park) })} onClose={onClose} testId="park-edit">
-      <form className="form-grid" onSubmit={submit} noValidate>
-        <FormField id={`${id}-name`} label={t("parks.nameZh")} error={errors.name}>
-          <input
-            type="text"
-            name="name"
-            required
-            value={d.name}
-            onChange={(e) => setD({ ...d, name: e.target.value })}
-          />
-        </FormField>
-        <FormField
-          id={`${id}-nameEn`}
-          label={`${t("parks.nameEn")} ${t("common.optional")}`}
-          error={errors.nameEn}
-        >
-          <input
-            type="text"
-            name="nameEn"
-            value={d.nameEn}
-            onChange={(e) => setD({ ...d, nameEn: e.target.value })}
-          />
-        </FormField>
-        {unplaced && update.error && (
-          <p className="form-error" role="alert">
-            {t("common.error", { message: update.error.message })}
-          </p>
-        )}
-        <div className="row-end">
-          <button type="button" className="btn" onClick={onClose}>
-            {t("common.cancel")}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-            {t("common.save")}
-          </button>
-        </div>
-      </form>
-    </ModalDialog>
+    <EditFormDialog
+      title={t("parks.edit", { name: nameOf(locale, park) })}
+      testId="park-edit"
+      onClose={onClose}
+      onSubmit={submit}
+      error={update.error}
+      pending={update.isPending}
+    >
+      {/* Here typing does not clear a field's error; the next Save checks again. */}
+      <BilingualNameFields
+        id={id}
+        of="park"
+        value={d}
+        errors={errors}
+        onChange={(p) => setD((x) => ({ ...x, ...p }))}
+      />
+    </EditFormDialog>
   );
 }

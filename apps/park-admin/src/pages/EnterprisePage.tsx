@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
-import { type DeclarableItem, DeclareDialog, isDeclarable } from "../components/DeclareDialog.tsx";
+import { CoverageChecklist } from "../components/CoverageChecklist.tsx";
+import { type DeclarableItem, DeclareDialog } from "../components/DeclareDialog.tsx";
 import { EnterpriseTrends } from "../components/EnterpriseTrends.tsx";
-import { ItemCell } from "../components/ItemCell.tsx";
 import { MachineTable } from "../components/MachineTable.tsx";
 import { Loading, QueryError } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
@@ -85,23 +85,7 @@ export function EnterprisePage({ enterpriseId }: { enterpriseId: number }) {
         </section>
         <section className="panel" aria-labelledby="ent-checklist-title">
           <h2 id="ent-checklist-title">{t("park.checklist")}</h2>
-          <ul className="checklist">
-            {e.coverage.items.map((r) => {
-              const item = r.item;
-              return (
-                <li key={item}>
-                  <span className="checklist-name">
-                    {t(`item.${item}`)}
-                    {r.required && <abbr title={t("mark.required")}>*</abbr>}
-                  </span>
-                  <ItemCell
-                    r={r}
-                    {...(canDeclare && isDeclarable(item) ? { onDeclare: () => setDeclaring(item) } : {})}
-                  />
-                </li>
-              );
-            })}
-          </ul>
+          <CoverageChecklist items={e.coverage.items} {...(canDeclare ? { onDeclare: setDeclaring } : {})} />
         </section>
       </div>
       <EnterpriseTrends enterpriseId={e.id} />

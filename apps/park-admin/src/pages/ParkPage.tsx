@@ -1,11 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { CoverageChecklist } from "../components/CoverageChecklist.tsx";
 import { CoverageHistoryChart } from "../components/CoverageHistoryChart.tsx";
-import { type DeclarableItem, DeclareDialog, isDeclarable } from "../components/DeclareDialog.tsx";
+import { type DeclarableItem, DeclareDialog } from "../components/DeclareDialog.tsx";
 import { EnterpriseChecklistTable } from "../components/EnterpriseChecklistTable.tsx";
 import { ExportButtons } from "../components/ExportButtons.tsx";
 import { Freshness } from "../components/Freshness.tsx";
-import { ItemCell } from "../components/ItemCell.tsx";
 import { Loading, QueryError } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
@@ -62,23 +62,10 @@ export function ParkPage({ parkId }: { parkId: number }) {
       <div className="grid-2">
         <section className="panel" aria-labelledby="park-checklist-title">
           <h2 id="park-checklist-title">{t("park.checklist")}</h2>
-          <ul className="checklist">
-            {park.coverage.items.map((r) => {
-              const item = r.item;
-              return (
-                <li key={item}>
-                  <span className="checklist-name">
-                    {t(`item.${item}`)}
-                    {r.required && <abbr title={t("mark.required")}>*</abbr>}
-                  </span>
-                  <ItemCell
-                    r={r}
-                    {...(canDeclare && isDeclarable(item) ? { onDeclare: () => setDeclaring(item) } : {})}
-                  />
-                </li>
-              );
-            })}
-          </ul>
+          <CoverageChecklist
+            items={park.coverage.items}
+            {...(canDeclare ? { onDeclare: setDeclaring } : {})}
+          />
         </section>
         <section className="panel" aria-labelledby="park-history-title">
           <h2 id="park-history-title">{t("park.history")}</h2>
