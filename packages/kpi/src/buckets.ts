@@ -28,6 +28,24 @@ export interface Bucket {
   microstop_s: number;
 }
 
+/** The summed fields of a {@link Bucket} (all but `start`), in a fixed order. */
+export const BUCKET_FIELDS = [
+  "running_s",
+  "setup_s",
+  "down_s",
+  "idle_s",
+  "offline_s",
+  "produced",
+  "good",
+  "scrap",
+  "rework",
+  "energy_kwh",
+  "ideal_s",
+  "microstops",
+  "microstop_s",
+  "failures",
+] as const satisfies readonly Exclude<keyof Bucket, "start">[];
+
 const STATE_FIELD: Record<MachineState, "running_s" | "setup_s" | "down_s" | "idle_s" | "offline_s"> = {
   running: "running_s",
   setup: "setup_s",

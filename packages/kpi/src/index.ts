@@ -1,4 +1,5 @@
 export {
+  BUCKET_FIELDS,
   type Bucket,
   bucketize,
   bucketStart,

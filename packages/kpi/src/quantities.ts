@@ -21,21 +21,22 @@ export function quantitiesFromCounter(
   delta: number,
   opts: { roles: readonly CounterRole[]; idealCycleS?: number | null },
 ): QuantityDelta {
-  const has = (r: CounterRole): boolean => opts.roles.includes(r);
+  // No inner closure: this runs once per counter reading on the ingest path.
+  const roles = opts.roles;
   const q: QuantityDelta = { ts };
   switch (role) {
     case "totalCount":
       q.produced = delta;
-      if (!has("goodCount")) q.good = delta;
+      if (!roles.includes("goodCount")) q.good = delta;
       break;
     case "goodCount":
       q.good = delta;
-      if (!has("totalCount")) q.produced = delta;
+      if (!roles.includes("totalCount")) q.produced = delta;
       break;
     case "rejectCount":
       q.scrap = delta;
-      if (!has("totalCount")) q.produced = delta;
-      else if (!has("goodCount")) q.good = -delta;
+      if (!roles.includes("totalCount")) q.produced = delta;
+      else if (!roles.includes("goodCount")) q.good = -delta;
       break;
     case "energyKwh":
       q.energyKwh = delta;
