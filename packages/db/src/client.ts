@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { queryRows } from "./internal/rows.ts";
+import { connectNoDelay } from "./internal/socket.ts";
 import { MIGRATIONS_FOLDER, migrate } from "./migrate.ts";
 import * as schema from "./schema/index.ts";
 import type { DbDriver, WeftDb } from "./types.ts";
@@ -56,6 +57,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<DbHandle>
   if (options.url) {
     const client = postgres(options.url, {
       max: options.max ?? 10,
+      // Typed in postgres.js's docs, not in its Options type.
+      ...({ socket: connectNoDelay } as object),
       onnotice: () => {},
       connection: { application_name: options.applicationName ?? "weft" },
     });

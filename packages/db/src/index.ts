@@ -10,14 +10,25 @@ export {
   type RawBatch,
   recordBatch,
 } from "./ingest/batch.ts";
-export { qualityOf, type ReadingRow, readingValueOf, toColumns } from "./ingest/encode.ts";
+export {
+  type EncodedReadings,
+  encodeReadings,
+  qualityOf,
+  ReadingEncoder,
+  type ReadingRow,
+  readingValueOf,
+} from "./ingest/encode.ts";
 export { DEFAULT_CHUNK_SIZE, type InsertReadingsOptions, insertReadings } from "./ingest/readings.ts";
-export { queryRows, rowsOf, toDate } from "./internal/rows.ts";
-export { type JobDelta, upsertJobs } from "./jobs.ts";
+export { type PgArrayType, pgArray } from "./internal/pg-array.ts";
+export { queryPrepared, queryRows, rowsOf, toDate } from "./internal/rows.ts";
+export { type JobDelta, jobsSql, upsertJobs } from "./jobs.ts";
 export {
   type CounterState,
+  type CounterStateUpdate,
+  counterStatesSql,
   getCounterStates,
   type MachineLiveUpdate,
+  machineLiveSql,
   upsertCounterStates,
   upsertMachineLive,
 } from "./live.ts";
@@ -36,7 +47,12 @@ export {
   type RetentionOptions,
   type RetentionResult,
 } from "./retention.ts";
-export { type MinuteRollupRow, rebuildHourlyDaily, upsertMinuteRollups } from "./rollups.ts";
+export {
+  type MinuteRollupRow,
+  minuteRollupsSql,
+  rebuildHourlyDaily,
+  upsertMinuteRollups,
+} from "./rollups.ts";
 export {
   type ApplyStateResult,
   applyStateTransitions,
@@ -46,3 +62,4 @@ export {
   stateSpans,
 } from "./state.ts";
 export type { DbDriver, WeftDb, WeftExecutor, WeftSchema, WeftTx } from "./types.ts";
+export { runWrites } from "./writes.ts";

@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { pgArray } from "./internal/pg-array.ts";
 import type { WeftExecutor } from "./types.ts";
 
 /** Additive contribution to a job's totals; `firstTs`/`lastTs` widen the job's span. */
@@ -55,16 +56,44 @@ export function mergeJobDeltas(rows: readonly JobDelta[]): JobDelta[] {
 export async function upsertJobs(db: WeftExecutor, rows: readonly JobDelta[]): Promise<number> {
   const merged = mergeJobDeltas(rows);
   if (merged.length === 0) return 0;
-  const arrays = FIELDS.map((f) => sql`${sql.param(merged.map((r) => r[f] ?? 0))}::float8[]`);
+  await db.execute(jobsUpsertSql(merged));
+  return merged.length;
+}
+
+/** The statement {@link upsertJobs} runs (null when there is nothing to add), to combine with others. */
+export function jobsSql(rows: readonly JobDelta[]): SQL | null {
+  const merged = mergeJobDeltas(rows);
+  return merged.length === 0 ? null : jobsUpsertSql(merged);
+}
+
+function jobsUpsertSql(merged: readonly JobDelta[]): SQL {
+  const arrays = FIELDS.map(
+    (f) =>
+      sql`${pgArray(
+        merged.map((r) => r[f] ?? 0),
+        "float8",
+      )}`,
+  );
   const cols = sql.raw(COLS.join(", "));
   const adds = sql.raw(COLS.map((c) => `${c} = jobs.${c} + excluded.${c}`).join(", "));
-  await db.execute(sql`
+  return sql`
     insert into jobs (machine_id, job_id, first_ts, last_ts, ${cols})
     select u.machine_id, u.job_id, to_timestamp(u.f / 1000.0), to_timestamp(u.l / 1000.0), ${sql.raw(COLS.map((c) => `u.${c}`).join(", "))}
-    from unnest(${sql.param(merged.map((r) => r.machineId))}::int4[], ${sql.param(merged.map((r) => r.jobId))}::text[],
-      ${sql.param(merged.map((r) => ms(r.firstTs)))}::float8[], ${sql.param(merged.map((r) => ms(r.lastTs)))}::float8[],
+    from unnest(${pgArray(
+      merged.map((r) => r.machineId),
+      "int4",
+    )}, ${pgArray(
+      merged.map((r) => r.jobId),
+      "text",
+    )},
+      ${pgArray(
+        merged.map((r) => ms(r.firstTs)),
+        "float8",
+      )}, ${pgArray(
+        merged.map((r) => ms(r.lastTs)),
+        "float8",
+      )},
       ${sql.join(arrays, sql`, `)}) as u(machine_id, job_id, f, l, ${cols})
     on conflict (machine_id, job_id) do update set
-      first_ts = least(jobs.first_ts, excluded.first_ts), last_ts = greatest(jobs.last_ts, excluded.last_ts), ${adds}`);
-  return merged.length;
+      first_ts = least(jobs.first_ts, excluded.first_ts), last_ts = greatest(jobs.last_ts, excluded.last_ts), ${adds}`;
 }

@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { pgArray } from "./internal/pg-array.ts";
 import { queryRows, toDate } from "./internal/rows.ts";
 import type { WeftExecutor } from "./types.ts";
 
@@ -15,7 +16,8 @@ export interface MachineLiveUpdate {
   stateTs?: number | Date;
   /** Since when the machine is in `state` (default: kept when unchanged, else `stateTs`). */
   stateSince?: number | Date;
-  jobId?: string;
+  /** The job now running; null: none (a cleared job id), stored as ''. Omitted: no news. */
+  jobId?: string | null;
 }
 
 /**
@@ -23,7 +25,13 @@ export interface MachineLiveUpdate {
  * when the update is newer than what is stored. last_seen_at becomes now().
  */
 export async function upsertMachineLive(db: WeftExecutor, rows: readonly MachineLiveUpdate[]): Promise<void> {
-  if (rows.length === 0) return;
+  const statement = machineLiveSql(rows);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement {@link upsertMachineLive} runs (null when there is nothing to write), to combine with others. */
+export function machineLiveSql(rows: readonly MachineLiveUpdate[]): SQL | null {
+  if (rows.length === 0) return null;
   const byMachine = new Map<number, MachineLiveUpdate>();
   for (const r of rows) {
     const prev = byMachine.get(r.machineId);
@@ -39,13 +47,32 @@ export async function upsertMachineLive(db: WeftExecutor, rows: readonly Machine
     }
   }
   const u = [...byMachine.values()].sort((a, b) => a.machineId - b.machineId);
-  await db.execute(sql`
+  return sql`
     insert into machine_live as l (machine_id, last_ts, state, state_ts, state_since, job_id, last_seen_at)
     select m, to_timestamp(lt / 1000.0), st, to_timestamp(sts / 1000.0), to_timestamp(coalesce(ss, sts) / 1000.0), j, now()
-    from unnest(${sql.param(u.map((r) => r.machineId))}::int4[], ${sql.param(u.map((r) => ms(r.lastTs)))}::float8[],
-      ${sql.param(u.map((r) => r.state ?? null))}::text[],
-      ${sql.param(u.map((r) => (r.state === undefined ? null : (ms(r.stateTs) ?? ms(r.lastTs)))))}::float8[],
-      ${sql.param(u.map((r) => ms(r.stateSince)))}::float8[], ${sql.param(u.map((r) => r.jobId ?? null))}::text[])
+    from unnest(${pgArray(
+      u.map((r) => r.machineId),
+      "int4",
+    )}, ${pgArray(
+      u.map((r) => ms(r.lastTs)),
+      "float8",
+    )},
+      ${pgArray(
+        u.map((r) => r.state ?? null),
+        "text",
+      )},
+      ${pgArray(
+        u.map((r) => (r.state === undefined ? null : (ms(r.stateTs) ?? ms(r.lastTs)))),
+        "float8",
+      )},
+      ${pgArray(
+        u.map((r) => ms(r.stateSince)),
+        "float8",
+      )}, ${pgArray(
+        // '' records "no job" (so a clear is stored); SQL null means no news and keeps the old one.
+        u.map((r) => (r.jobId === undefined ? null : (r.jobId ?? ""))),
+        "text",
+      )})
       as x(m, lt, st, sts, ss, j)
     on conflict (machine_id) do update set
       last_seen_at = now(),
@@ -58,7 +85,7 @@ export async function upsertMachineLive(db: WeftExecutor, rows: readonly Machine
       state = case when excluded.state is not null and (l.state_ts is null or excluded.state_ts >= l.state_ts)
         then excluded.state else l.state end,
       state_ts = case when excluded.state is not null and (l.state_ts is null or excluded.state_ts >= l.state_ts)
-        then excluded.state_ts else l.state_ts end`);
+        then excluded.state_ts else l.state_ts end`;
 }
 
 export interface CounterState {
@@ -84,7 +111,7 @@ export async function getCounterStates(
   }>(
     db,
     sql`select machine_id, point_key, role, last_value, last_ts from machine_counters
-        where machine_id = any(${sql.param([...new Set(machineIds)])}::int4[])`,
+        where machine_id = any(${pgArray([...new Set(machineIds)], "int4")})`,
   );
   return rows.map((r) => ({
     machineId: r.machine_id,
@@ -95,17 +122,26 @@ export async function getCounterStates(
   }));
 }
 
+/** A raw counter value to remember as the baseline of the next delta. */
+export interface CounterStateUpdate {
+  machineId: number;
+  pointKey: string;
+  role: string;
+  value: number;
+  ts: number | Date;
+}
+
 /** Store the newest raw counter values; an older value never overwrites a newer one. */
 export async function upsertCounterStates(
   db: WeftExecutor,
-  rows: ReadonlyArray<{
-    machineId: number;
-    pointKey: string;
-    role: string;
-    value: number;
-    ts: number | Date;
-  }>,
+  rows: ReadonlyArray<CounterStateUpdate>,
 ): Promise<void> {
+  const statement = counterStatesSql(rows);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement {@link upsertCounterStates} runs (null when there is nothing to write), to combine with others. */
+export function counterStatesSql(rows: ReadonlyArray<CounterStateUpdate>): SQL | null {
   const newest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) {
     const k = `${r.machineId}\u0000${r.pointKey}`;
@@ -115,14 +151,29 @@ export async function upsertCounterStates(
   const u = [...newest.values()].sort(
     (a, b) => a.machineId - b.machineId || (a.pointKey < b.pointKey ? -1 : 1),
   );
-  if (u.length === 0) return;
-  await db.execute(sql`
+  if (u.length === 0) return null;
+  return sql`
     insert into machine_counters as c (machine_id, point_key, role, last_value, last_ts)
     select m, p, r, v, to_timestamp(t / 1000.0)
-    from unnest(${sql.param(u.map((x) => x.machineId))}::int4[], ${sql.param(u.map((x) => x.pointKey))}::text[],
-      ${sql.param(u.map((x) => x.role))}::text[], ${sql.param(u.map((x) => x.value))}::float8[],
-      ${sql.param(u.map((x) => ms(x.ts)))}::float8[]) as x(m, p, r, v, t)
+    from unnest(${pgArray(
+      u.map((x) => x.machineId),
+      "int4",
+    )}, ${pgArray(
+      u.map((x) => x.pointKey),
+      "text",
+    )},
+      ${pgArray(
+        u.map((x) => x.role),
+        "text",
+      )}, ${pgArray(
+        u.map((x) => x.value),
+        "float8",
+      )},
+      ${pgArray(
+        u.map((x) => ms(x.ts)),
+        "float8",
+      )}) as x(m, p, r, v, t)
     on conflict (machine_id, point_key) do update set role = excluded.role, last_value = excluded.last_value,
       last_ts = excluded.last_ts
-      where excluded.last_ts >= c.last_ts`);
+      where excluded.last_ts >= c.last_ts`;
 }

@@ -24,6 +24,19 @@ describeEachDb("migrations", (ctx) => {
     expect(rows[0]?.parts).toContain("readings_default");
   });
 
+  it("leaves room on the pages of per-batch-updated tables (HOT updates) and logs no rate limits", async () => {
+    const rows = await ctx.handle.query<{ name: string; options: string[] | null; persistence: string }>(sql`
+      select relname::text as name, reloptions as options, relpersistence::text as persistence from pg_class
+      where relname in ('machine_minute_rollups', 'machine_hourly_rollups', 'machine_daily_rollups', 'jobs',
+                        'machine_counters', 'machine_live', 'rate_limits') order by relname`);
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    for (const t of ["machine_minute_rollups", "machine_hourly_rollups", "machine_daily_rollups", "jobs"])
+      expect(byName.get(t)?.options).toContain("fillfactor=70");
+    for (const t of ["machine_counters", "machine_live"])
+      expect(byName.get(t)?.options).toContain("fillfactor=70");
+    expect(byName.get("rate_limits")?.persistence).toBe("u");
+  });
+
   it("round-trips the asset tree with snake_case columns", async () => {
     const [city] = await ctx.db.insert(cities).values({ key: "taizhou", name: "台州" }).returning();
     if (!city) throw new Error("no city");

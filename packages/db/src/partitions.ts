@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { pgArray } from "./internal/pg-array.ts";
 import { queryRows } from "./internal/rows.ts";
 import type { WeftExecutor } from "./types.ts";
 
@@ -48,7 +49,7 @@ export async function ensurePartitionDays(db: WeftExecutor, days: Iterable<numbe
     db,
     // text[] not date[]: drizzle's postgres.js driver passes date arrays through unserialised.
     sql`select d as day, weft_ensure_readings_partition(d::date) as created
-        from unnest(${sql.param(missing.map(isoDay))}::text[]) as d`,
+        from unnest(${pgArray(missing.map(isoDay), "text")}) as d`,
   );
   for (const d of missing) cache.add(d);
   return rows.filter((r) => r.created).map((r) => partitionName(utcDay(Date.parse(`${r.day}T00:00:00Z`))));

@@ -4,7 +4,7 @@ import { insertReadings } from "./ingest/readings.ts";
 import { listPartitions } from "./partitions.ts";
 import { diskUsage, dropExpiredPartitions } from "./retention.ts";
 import { upsertMinuteRollups } from "./rollups.ts";
-import { ingestedBatches } from "./schema/index.ts";
+import { auditLog, ingestedBatches } from "./schema/index.ts";
 import { describeEachDb, seedTree } from "./testing.ts";
 
 const DAY = 86_400_000;
@@ -41,6 +41,12 @@ describeEachDb("retention", (ctx) => {
       },
       { gatewayId: tree.gatewayIds[0] as string, seq: 2, readingCount: 1, receivedAt: new Date(NOW - DAY) },
     ]);
+    const old = new Date(NOW - 95 * DAY);
+    await ctx.db.insert(auditLog).values([
+      { actor: "gateway:g", action: "ingest.batch", target: "gateway:g", at: old },
+      { actor: "gateway:g", action: "ingest.batch", target: "gateway:g", at: new Date(NOW - DAY) },
+      { actor: "user:1", action: "user.create", target: "user:2", at: old },
+    ]);
   });
 
   it("reports disk usage per table family", async () => {
@@ -59,6 +65,9 @@ describeEachDb("retention", (ctx) => {
     expect(r.droppedPartitions).not.toContain("readings_p20260825");
     expect(r.defaultRowsDeleted).toBe(1);
     expect(r.batchRecordsDeleted).toBe(1);
+    expect(r.ingestAuditDeleted).toBe(1);
+    const audit = await ctx.handle.query<{ action: string }>(sql`select action from audit_log order by at`);
+    expect(audit.map((a) => a.action)).toEqual(["user.create", "ingest.batch"]);
     const [left] = await ctx.handle.query<{ n: number; oldest: number }>(
       sql`select count(*)::int as n, max(value_num)::float8 as oldest from readings`,
     );

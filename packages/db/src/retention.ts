@@ -25,6 +25,8 @@ export interface RetentionResult {
   defaultRowsDeleted: number;
   /** Dedupe records (`ingested_batches`) received before the cutoff that were deleted. */
   batchRecordsDeleted: number;
+  /** `ingest.batch` audit entries before the cutoff that were deleted (other audit entries stay). */
+  ingestAuditDeleted: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function dropExpiredPartitions(
         select count(*)::int as n from d`,
   );
   let batchRecordsDeleted = 0;
+  let ingestAuditDeleted = 0;
   if (options.purgeBatchLog !== false) {
     const b = await queryRows<{ n: number }>(
       db,
@@ -65,6 +68,15 @@ export async function dropExpiredPartitions(
           select count(*)::int as n from d`,
     );
     batchRecordsDeleted = b[0]?.n ?? 0;
+    // Each batch is also audited; those entries describe raw data that is gone now. Every other
+    // audit entry (people's and the system's writes) is kept.
+    const a = await queryRows<{ n: number }>(
+      db,
+      sql`with d as (delete from audit_log where action = 'ingest.batch'
+            and at < to_timestamp(${cutoffMs}::float8 / 1000.0) returning 1)
+          select count(*)::int as n from d`,
+    );
+    ingestAuditDeleted = a[0]?.n ?? 0;
   }
   if (dropped.length > 0) forgetPartitions(db);
   return {
@@ -72,6 +84,7 @@ export async function dropExpiredPartitions(
     droppedPartitions: dropped,
     defaultRowsDeleted: deleted[0]?.n ?? 0,
     batchRecordsDeleted,
+    ingestAuditDeleted,
   };
 }
 

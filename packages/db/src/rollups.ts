@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { pgArray } from "./internal/pg-array.ts";
 import { ROLLUP_FIELDS, type RollupField } from "./schema/rollups.ts";
 import type { WeftExecutor } from "./types.ts";
 
@@ -45,20 +46,36 @@ export async function upsertMinuteRollups(
 ): Promise<number> {
   const merged = mergeMinuteRows(rows);
   if (merged.length === 0) return 0;
+  await db.execute(minuteUpsertSql(merged));
+  return merged.length;
+}
+
+/** The statement {@link upsertMinuteRollups} runs (null when there is nothing to add), to combine with others. */
+export function minuteRollupsSql(rows: readonly MinuteRollupRow[]): SQL | null {
+  const merged = mergeMinuteRows(rows);
+  return merged.length === 0 ? null : minuteUpsertSql(merged);
+}
+
+function minuteUpsertSql(merged: ReturnType<typeof mergeMinuteRows>): SQL {
   const arrays = ROLLUP_FIELDS.map((f, i) => {
     const values = merged.map((m) => m.v[i] as number);
-    return sql`${sql.param(values)}::${sql.raw(INT_FIELDS.has(f) ? "int4[]" : "float8[]")}`;
+    return pgArray(values, INT_FIELDS.has(f) ? "int4" : "float8");
   });
   const cols = sql.raw(COLS.join(", "));
   const names = sql.raw(COLS.map((c) => `u.${c}`).join(", "));
   const updates = sql.raw(COLS.map((c) => `${c} = machine_minute_rollups.${c} + excluded.${c}`).join(", "));
-  await db.execute(sql`
+  return sql`
     insert into machine_minute_rollups (machine_id, bucket, ${cols})
     select u.machine_id, to_timestamp(u.bucket_ms / 1000.0), ${names}
-    from unnest(${sql.param(merged.map((m) => m.machineId))}::int4[], ${sql.param(merged.map((m) => m.bucketMs))}::float8[],
+    from unnest(${pgArray(
+      merged.map((m) => m.machineId),
+      "int4",
+    )}, ${pgArray(
+      merged.map((m) => m.bucketMs),
+      "float8",
+    )},
       ${sql.join(arrays, sql`, `)}) as u(machine_id, bucket_ms, ${cols})
-    on conflict (machine_id, bucket) do update set ${updates}`);
-  return merged.length;
+    on conflict (machine_id, bucket) do update set ${updates}`;
 }
 
 /**
@@ -86,7 +103,7 @@ export async function rebuildHourlyDaily(
     await db.execute(sql`
       with tz as (
         select m.id as machine_id, e.time_zone as tz from machines m join enterprises e on e.id = m.enterprise_id
-        where m.id = any(${sql.param([...new Set(machineIds)])}::int4[])
+        where m.id = any(${pgArray([...new Set(machineIds)], "int4")})
       )
       insert into ${sql.raw(table)} (machine_id, bucket, ${cols})
       select r.machine_id, date_trunc(${unit}, r.bucket, tz.tz) as b, ${sums}

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { pgArray } from "./internal/pg-array.ts";
 import { queryRows, toDate } from "./internal/rows.ts";
 import type { WeftExecutor } from "./types.ts";
 
@@ -83,12 +84,12 @@ export async function applyStateTransitions(
   return db.transaction(async (tx) => {
     // Serialise writers per machine (sorted ids → no deadlock), so none sees a stale open interval.
     await tx.execute(
-      sql`select pg_advisory_xact_lock(${STATE_LOCK}, m) from unnest(${sql.param(ids)}::int4[]) as m`,
+      sql`select pg_advisory_xact_lock(${STATE_LOCK}, m) from unnest(${pgArray(ids, "int4")}) as m`,
     );
     const rows = await queryRows<{ machine_id: number; state: string; start_ts: unknown }>(
       tx,
       sql`select machine_id, state, start_ts from machine_state_intervals
-          where end_ts is null and machine_id = any(${sql.param(ids)}::int4[]) order by machine_id for update`,
+          where end_ts is null and machine_id = any(${pgArray(ids, "int4")}) order by machine_id for update`,
     );
     const open = new Map(
       rows.map((r) => [r.machine_id, { state: r.state, startMs: toDate(r.start_ts).getTime() }]),
@@ -97,7 +98,13 @@ export async function applyStateTransitions(
     if (plan.closes.length > 0) {
       await tx.execute(sql`
         update machine_state_intervals s set end_ts = to_timestamp(c.e / 1000.0)
-        from unnest(${sql.param(plan.closes.map((c) => c.machineId))}::int4[], ${sql.param(plan.closes.map((c) => c.endMs))}::float8[]) as c(m, e)
+        from unnest(${pgArray(
+          plan.closes.map((c) => c.machineId),
+          "int4",
+        )}, ${pgArray(
+          plan.closes.map((c) => c.endMs),
+          "float8",
+        )}) as c(m, e)
         where s.machine_id = c.m and s.end_ts is null`);
     }
     if (plan.inserts.length > 0) {
@@ -105,8 +112,20 @@ export async function applyStateTransitions(
       await tx.execute(sql`
         insert into machine_state_intervals (machine_id, state, start_ts, end_ts)
         select m, st, to_timestamp(s / 1000.0), to_timestamp(e / 1000.0)
-        from unnest(${sql.param(i.map((x) => x.machineId))}::int4[], ${sql.param(i.map((x) => x.state))}::text[],
-          ${sql.param(i.map((x) => x.startMs))}::float8[], ${sql.param(i.map((x) => x.endMs))}::float8[]) as u(m, st, s, e)`);
+        from unnest(${pgArray(
+          i.map((x) => x.machineId),
+          "int4",
+        )}, ${pgArray(
+          i.map((x) => x.state),
+          "text",
+        )},
+          ${pgArray(
+            i.map((x) => x.startMs),
+            "float8",
+          )}, ${pgArray(
+            i.map((x) => x.endMs),
+            "float8",
+          )}) as u(m, st, s, e)`);
     }
     const opened = plan.inserts.length;
     const closed = plan.closes.length + plan.inserts.filter((x) => x.endMs !== null).length;
@@ -124,7 +143,7 @@ export async function closeOpenIntervals(
   const rows = await queryRows<{ id: unknown }>(
     db,
     sql`update machine_state_intervals set end_ts = greatest(start_ts, to_timestamp(${ms(endTs)}::float8 / 1000.0))
-        where end_ts is null and machine_id = any(${sql.param([...machineIds])}::int4[]) returning id`,
+        where end_ts is null and machine_id = any(${pgArray([...machineIds], "int4")}) returning id`,
   );
   return rows.length;
 }
@@ -155,7 +174,7 @@ export async function stateSpans(
           select i.machine_id, i.state, greatest(i.start_ts, ${f}::timestamptz) as s,
                  least(coalesce(i.end_ts, greatest(l.last_ts, i.start_ts), i.start_ts), ${t}::timestamptz) as e
           from machine_state_intervals i left join machine_live l on l.machine_id = i.machine_id
-          where i.machine_id = any(${sql.param([...machineIds])}::int4[])
+          where i.machine_id = any(${pgArray([...machineIds], "int4")})
             and i.start_ts < ${t}::timestamptz and (i.end_ts is null or i.end_ts > ${f}::timestamptz)
         ) x where e > s order by machine_id, s`,
   );

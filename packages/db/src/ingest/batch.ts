@@ -1,16 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
-import { queryRows } from "../internal/rows.ts";
+import { queryPrepared } from "../internal/rows.ts";
 import { ensurePartitionDays } from "../partitions.ts";
 import type { WeftDb, WeftExecutor, WeftTx } from "../types.ts";
-import { type ReadingColumns, type ReadingRow, toColumns } from "./encode.ts";
-import {
-  DEFAULT_CHUNK_SIZE,
-  daysOf,
-  INSERT_READINGS,
-  type InsertReadingsOptions,
-  insertReadings,
-  readingsSource,
-} from "./readings.ts";
+import { DEFAULT_CHUNK_SIZE, type EncodedReadings, encodeReadings, type ReadingRow } from "./encode.ts";
+import { type InsertReadingsOptions, insertReadings } from "./readings.ts";
 
 /**
  * Record that batch (gateway, seq) was ingested and bump the gateway's `last_seq`/`last_seen_at`,
@@ -23,15 +16,12 @@ export async function recordBatch(
   seq: number,
   readingCount: number,
 ): Promise<boolean> {
-  const rows = await queryRows<{ fresh: number }>(db, recordBatchSql(gatewayId, seq, readingCount));
+  const rows = await queryPrepared<{ fresh: number }>(db, recordBatchSql(gatewayId, seq, readingCount));
   return (rows[0]?.fresh ?? 0) > 0;
 }
 
-/**
- * The dedupe statement; with `rows`, the same statement also inserts them only when the batch is
- * new (one round trip for the common single-chunk batch).
- */
-function recordBatchSql(gatewayId: string, seq: number, readingCount: number, rows?: ReadingColumns): SQL {
+/** The dedupe statement: records (gateway, seq) and bumps the gateway; `fresh` is 0 for a replay. */
+function recordBatchSql(gatewayId: string, seq: number, readingCount: number): SQL {
   return sql`with b as (
       insert into ingested_batches (gateway_id, seq, reading_count)
       values (${gatewayId}, ${seq}, ${readingCount})
@@ -41,14 +31,15 @@ function recordBatchSql(gatewayId: string, seq: number, readingCount: number, ro
       update gateways set last_seq = greatest(coalesce(gateways.last_seq, b.seq), b.seq), last_seen_at = now()
       from b where gateways.id = ${gatewayId}
       returning 1
-    )${rows ? sql`, r as (${INSERT_READINGS} ${readingsSource(rows, sql`b`)})` : sql``}
+    )
     select count(*)::int as fresh from b`;
 }
 
 export interface RawBatch {
   gatewayId: string;
   seq: number;
-  rows: readonly ReadingRow[];
+  /** The readings, as rows or already encoded (the ingest path encodes while it validates). */
+  rows: readonly ReadingRow[] | EncodedReadings;
 }
 
 export interface IngestRawBatchOptions extends Pick<InsertReadingsOptions, "chunkSize"> {
@@ -75,21 +66,15 @@ export async function ingestRawBatch(
   batch: RawBatch,
   options: IngestRawBatchOptions = {},
 ): Promise<IngestRawBatchResult> {
+  const enc =
+    "parts" in batch.rows ? batch.rows : encodeReadings(batch.rows, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   // Outside the transaction: creating a partition locks the parent table; do not hold that lock.
-  await ensurePartitionDays(db, daysOf(batch.rows));
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  await ensurePartitionDays(db, enc.days);
   return db.transaction(async (tx) => {
-    const { gatewayId, seq, rows } = batch;
-    const single = rows.length > 0 && rows.length <= chunkSize;
-    const recorded = await queryRows<{ fresh: number }>(
-      tx,
-      recordBatchSql(gatewayId, seq, rows.length, single ? toColumns(rows) : undefined),
-    );
-    if ((recorded[0]?.fresh ?? 0) === 0) return { duplicate: true, inserted: 0 };
-    const inserted = single
-      ? rows.length
-      : await insertReadings(tx, rows, { ensurePartitions: false, chunkSize });
+    if (!(await recordBatch(tx, batch.gatewayId, batch.seq, enc.count)))
+      return { duplicate: true, inserted: 0 };
+    await insertReadings(tx, enc, { ensurePartitions: false });
     if (options.afterInsert) await options.afterInsert(tx);
-    return { duplicate: false, inserted };
+    return { duplicate: false, inserted: enc.count };
   });
 }

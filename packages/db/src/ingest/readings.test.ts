@@ -164,6 +164,66 @@ describeEachDb("insertReadings", (ctx) => {
     );
   });
 
+  it("keeps machine, point, signal, quality and status of every row when series repeat and mix (property)", async () => {
+    const tree = await seedTree(ctx.db, { prefix: "mix", machines: 3 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            m: fc.nat(2),
+            p: fc.constantFrom("State", "Total", "Ünïcode 点"),
+            g: fc.constantFrom(null, "state", "totalCount"),
+            q: fc.constantFrom("good" as const, "uncertain" as const, "bad" as const),
+            v: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.constant(null)),
+            s: fc.option(fc.constantFrom("BadNodeIdUnknown", "x")),
+          }),
+          { minLength: 1, maxLength: 200 },
+        ),
+        fc.integer({ min: 1, max: 50 }),
+        async (items, chunkSize) => {
+          // Its own days and machines: other tests of this file write readings too.
+          const t0 = T0 + DAY * 10 + run++ * 1_000_000;
+          const rows: ReadingRow[] = items.map((it, i) => ({
+            machineId: tree.machineIds[it.m] as number,
+            pointKey: it.p,
+            signal: it.g,
+            ts: t0 + i,
+            value: Object.is(it.v, -0) ? 0 : it.v,
+            quality: it.q,
+            status: it.s,
+          }));
+          await insertReadings(ctx.db, rows, { chunkSize });
+          const got = await ctx.handle.query<{
+            machine_id: number;
+            point_key: string;
+            signal: string | null;
+            quality: number;
+            status: string | null;
+            value_num: number | null;
+            value_text: string | null;
+            value_json: unknown;
+          }>(
+            sql`select machine_id, point_key, signal, quality, status, value_num, value_text, value_json from readings
+                where ts >= to_timestamp(${t0} / 1000.0) and ts < to_timestamp(${t0 + rows.length} / 1000.0)
+                  and machine_id = any(${sql.param(tree.machineIds)}::int4[]) order by ts`,
+          );
+          expect(
+            got.map((g) => [
+              g.machine_id,
+              g.point_key,
+              g.signal,
+              qualityOf(g.quality),
+              g.status,
+              readingValueOf({ valueNum: g.value_num, valueText: g.value_text, valueJson: g.value_json }),
+            ]),
+          ).toEqual(rows.map((r) => [r.machineId, r.pointKey, r.signal, r.quality, r.status, r.value]));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
   it("sends rows without a daily partition to readings_default", async () => {
     await insertReadings(
       ctx.db,

@@ -1,4 +1,6 @@
-import type { SQL } from "drizzle-orm";
+import { is, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { PostgresJsSession } from "drizzle-orm/postgres-js";
 import type { WeftDb, WeftTx } from "../types.ts";
 
 /** postgres.js returns an array of rows, PGlite `{ rows }`; this gives rows for either. */
@@ -34,4 +36,19 @@ export function toDate(value: unknown): Date {
 /** Epoch milliseconds from a Date or epoch-ms number. */
 export function toMs(value: Date | number): number {
   return typeof value === "number" ? value : value.getTime();
+}
+
+const dialect = new PgDialect({ casing: "snake_case" });
+
+/**
+ * {@link queryRows} for hot paths whose SQL text is fixed (values only as parameters): on
+ * PostgreSQL the statement is prepared once per connection and reused, saving a parse, a plan and a
+ * describe round trip per call (drizzle runs raw SQL unprepared). PGlite runs it as `queryRows`.
+ * Do not use it for SQL built with varying text: each distinct text stays prepared on its connection.
+ */
+export async function queryPrepared<T>(db: WeftDb | WeftTx, query: SQL): Promise<T[]> {
+  const session: unknown = db._.session;
+  if (!is(session, PostgresJsSession)) return queryRows<T>(db, query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return rowsOf<T>(await session.client.unsafe(text, params as never[], { prepare: true }));
 }

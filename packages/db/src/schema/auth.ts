@@ -85,3 +85,14 @@ export const auditLog = pgTable(
   },
   (t) => [index().on(t.at), index().on(t.target, t.at)],
 );
+
+/**
+ * Fixed-window hit counters shared by every brain process (login attempts, ingest batches), so a
+ * limit holds however many replicas serve behind the load balancer. The migration makes it UNLOGGED
+ * (drizzle cannot say so): losing the counters in a crash only resets the current windows.
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: text().primaryKey(),
+  windowStart: timestamp({ withTimezone: true }).notNull(),
+  hits: integer().notNull(),
+});

@@ -3,7 +3,7 @@
  * @example import { machines, readings } from "@weft/db/schema";
  */
 export { cities, enterprises, lines, machines, parks, points } from "./assets.ts";
-export { auditLog, sessions, USER_ROLES, type UserRole, userParks, users } from "./auth.ts";
+export { auditLog, rateLimits, sessions, USER_ROLES, type UserRole, userParks, users } from "./auth.ts";
 export { enterpriseCalendars } from "./calendars.ts";
 export {
   type CoverageRuleItem,
