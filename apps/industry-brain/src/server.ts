@@ -8,7 +8,7 @@ import type { DbHandle } from "@weft/db/client";
 import { sql } from "drizzle-orm";
 import pino, { type Logger } from "pino";
 import sirv from "sirv";
-import { createRateLimiter } from "./auth/rate-limit.ts";
+import { createRateLimiter, createSharedRateLimiter } from "./auth/rate-limit.ts";
 import { type BrainLimits, type BrainServices, type BrainSettings, createRequestContext } from "./context.ts";
 import { startCoverageSnapshots } from "./coverage/schedule.ts";
 import { effectiveCode } from "./errors.ts";
@@ -71,7 +71,9 @@ export async function startBrain(options: StartBrainOptions): Promise<RunningBra
     logger,
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    rateLimiter: createRateLimiter(),
+    // Several processes share PostgreSQL, so their limits must be counted there; PGlite is one process.
+    rateLimiter:
+      options.db.driver === "postgres" ? createSharedRateLimiter(options.db.db) : createRateLimiter(),
     now: options.now ?? Date.now,
   };
   const trpc = createHTTPHandler({

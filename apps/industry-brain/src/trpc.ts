@@ -41,6 +41,6 @@ export const parkManagerProcedure = requireRole("city-admin", "park-manager");
 export const gatewayProcedure = t.procedure.use(async ({ ctx, next }) => {
   const gateway = await resolveGateway(ctx);
   if (!gateway) throw new TRPCError({ code: "UNAUTHORIZED", message: "missing, unknown or revoked API key" });
-  checkRateLimit(ctx, `ingest:${gateway.id}`, ctx.limits.ingestPerMinute);
+  await checkRateLimit(ctx, `ingest:${gateway.id}`, ctx.limits.ingestPerMinute);
   return next({ ctx: { ...ctx, gateway, principal: { kind: "gateway", gateway } satisfies Principal } });
 });

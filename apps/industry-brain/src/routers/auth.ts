@@ -49,8 +49,8 @@ export const authRouter = createTRPCRouter({
       // Failed attempts are limited per e-mail and per client address.
       const ipKey = `login:ip:${ctx.clientIp}`;
       const emailKey = `login:email:${input.email}`;
-      assertNotLimited(ctx, ipKey, ctx.limits.loginPerMinute * 3);
-      assertNotLimited(ctx, emailKey, ctx.limits.loginPerMinute);
+      await assertNotLimited(ctx, ipKey, ctx.limits.loginPerMinute * 3);
+      await assertNotLimited(ctx, emailKey, ctx.limits.loginPerMinute);
       const [u] = await ctx.handle.db
         .select()
         .from(users)
@@ -59,8 +59,8 @@ export const authRouter = createTRPCRouter({
       dummyHash ??= hashPassword("weft-timing-equaliser");
       const ok = await verifyPassword(input.password, u?.passwordHash ?? (await dummyHash));
       if (!u || !ok) {
-        ctx.rateLimiter.hit(ipKey, Number.MAX_SAFE_INTEGER, ctx.now());
-        ctx.rateLimiter.hit(emailKey, Number.MAX_SAFE_INTEGER, ctx.now());
+        await ctx.rateLimiter.hit(ipKey, Number.MAX_SAFE_INTEGER, ctx.now());
+        await ctx.rateLimiter.hit(emailKey, Number.MAX_SAFE_INTEGER, ctx.now());
         throw new WeftError("UNAUTHORIZED", "wrong e-mail or password");
       }
       // Said only to someone who knows the password, so it reveals nothing to a guesser.
@@ -81,7 +81,7 @@ export const authRouter = createTRPCRouter({
         await audit(tx, { kind: "user", user: principal }, "auth.login", `user:${u.id}`);
       });
       ctx.setCookie(sessionCookie(ctx, token, Math.floor(ctx.settings.sessionTtlMs / 1000)));
-      ctx.rateLimiter.reset(emailKey);
+      await ctx.rateLimiter.reset(emailKey);
       return principal;
     }),
 
@@ -111,7 +111,7 @@ export const authRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      checkRateLimit(ctx, `password:${ctx.user.id}`, ctx.limits.loginPerMinute);
+      await checkRateLimit(ctx, `password:${ctx.user.id}`, ctx.limits.loginPerMinute);
       const [u] = await ctx.handle.db.select().from(users).where(eq(users.id, ctx.user.id));
       if (!u || !(await verifyPassword(input.current, u.passwordHash))) {
         throw new WeftError("UNAUTHORIZED", "the current password is wrong", { field: "current" });

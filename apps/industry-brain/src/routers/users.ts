@@ -1,7 +1,7 @@
 import { WeftError } from "@weft/core";
 import type { WeftExecutor } from "@weft/db";
 import { enterprises, parks, sessions, USER_ROLES, userParks, users } from "@weft/db/schema";
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit.ts";
 import { hashPassword } from "../auth/crypto.ts";
@@ -65,8 +65,26 @@ function afterId(cursor: string | null | undefined): number {
   return n;
 }
 
+/**
+ * Users a city administrator may see and manage: those of their city (by `users.city_id`, or by the
+ * parks they manage or the enterprise they belong to). An administrator without a city sees all.
+ */
+function inCityOf(admin: { cityId: number | null }): SQL | undefined {
+  const cityId = admin.cityId;
+  if (cityId === null) return undefined;
+  return sql`(${users.cityId} = ${cityId}
+    or exists (select 1 from user_parks up join parks p on p.id = up.park_id
+               where up.user_id = ${users.id} and p.city_id = ${cityId})
+    or exists (select 1 from enterprises e join parks p on p.id = e.park_id
+               where e.id = ${users.enterpriseId} and p.city_id = ${cityId}))`;
+}
+
+/** Parks of the administrator's city (all parks for an administrator without a city). */
+const parkInCity = (admin: { cityId: number | null }) =>
+  admin.cityId === null ? undefined : eq(parks.cityId, admin.cityId);
+
 /** Load users as items, in id order. */
-async function loadItems(db: WeftExecutor, where: ReturnType<typeof eq> | undefined, limit?: number) {
+async function loadItems(db: WeftExecutor, where: SQL | undefined, limit?: number) {
   const base = db
     .select({
       id: users.id,
@@ -112,19 +130,26 @@ async function loadItems(db: WeftExecutor, where: ReturnType<typeof eq> | undefi
   );
 }
 
-async function loadItem(db: WeftExecutor, id: number): Promise<UserItem> {
-  const [item] = await loadItems(db, eq(users.id, id));
+async function loadItem(db: WeftExecutor, id: number, scope?: SQL): Promise<UserItem> {
+  const [item] = await loadItems(db, and(eq(users.id, id), scope));
   if (!item) throw new WeftError("NOT_FOUND", `no user with id ${id}`, { field: "id" });
   return item;
 }
 
 export const usersRouter = createTRPCRouter({
-  /** Users, oldest first, in pages (`nextCursor` null on the last page). City administrators only. */
+  /**
+   * Users of the administrator's city, oldest first, in pages (`nextCursor` null on the last page).
+   * City administrators only.
+   */
   list: cityAdminProcedure
     .input(ListInput.default({ limit: 50 }))
     .query(async ({ ctx, input }): Promise<{ items: UserItem[]; nextCursor: string | null }> => {
       const after = afterId(input.cursor);
-      const rows = await loadItems(ctx.handle.db, gt(users.id, after), input.limit + 1);
+      const rows = await loadItems(
+        ctx.handle.db,
+        and(gt(users.id, after), inCityOf(ctx.user)),
+        input.limit + 1,
+      );
       const items = rows.slice(0, input.limit);
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > input.limit && last ? String(last.id) : null };
@@ -143,31 +168,37 @@ export const usersRouter = createTRPCRouter({
         fix: "use another e-mail, or enable the existing user",
       });
     }
+    // The new user belongs to the administrator's city (or, for one without a city, to the city of
+    // the parks or enterprise named); parks and enterprises of other cities do not exist here.
+    let cityId: number | null = ctx.user.cityId;
     let parkIds: number[] = [];
     if (input.role === "park-manager") {
       const keys = [...new Set(input.parkKeys ?? [])];
       const found = await db
-        .select({ id: parks.id, key: parks.key })
+        .select({ id: parks.id, key: parks.key, cityId: parks.cityId })
         .from(parks)
-        .where(inArray(parks.key, keys));
+        .where(and(inArray(parks.key, keys), parkInCity(ctx.user)));
       const missing = keys.filter((k) => !found.some((p) => p.key === k));
       if (missing.length > 0) {
         throw new WeftError("NOT_FOUND", `no park with the key ${missing.join(", ")}`, { field: "parkKeys" });
       }
       parkIds = found.map((p) => p.id);
+      cityId ??= found[0]?.cityId ?? null;
     }
     let enterpriseId: number | null = null;
     if (input.role === "enterprise-user") {
       const [e] = await db
-        .select({ id: enterprises.id })
+        .select({ id: enterprises.id, cityId: parks.cityId })
         .from(enterprises)
-        .where(eq(enterprises.key, input.enterpriseKey ?? ""));
+        .innerJoin(parks, eq(parks.id, enterprises.parkId))
+        .where(and(eq(enterprises.key, input.enterpriseKey ?? ""), parkInCity(ctx.user)));
       if (!e) {
         throw new WeftError("NOT_FOUND", `no enterprise with the key ${input.enterpriseKey}`, {
           field: "enterpriseKey",
         });
       }
       enterpriseId = e.id;
+      cityId ??= e.cityId;
     }
     const passwordHash = await hashPassword(input.password);
     let id: number;
@@ -180,7 +211,7 @@ export const usersRouter = createTRPCRouter({
             name: input.name,
             role: input.role,
             passwordHash,
-            cityId: ctx.user.cityId,
+            cityId,
             enterpriseId,
           })
           .returning({ id: users.id });
@@ -223,11 +254,12 @@ export const usersRouter = createTRPCRouter({
         });
       }
       const { db } = ctx.handle;
+      const scope = inCityOf(ctx.user);
       await db.transaction(async (tx) => {
         const [row] = await tx
           .update(users)
           .set({ disabledAt: input.disabled ? sql`coalesce(${users.disabledAt}, now())` : null })
-          .where(eq(users.id, input.id))
+          .where(and(eq(users.id, input.id), scope))
           .returning({ id: users.id });
         if (!row) throw new WeftError("NOT_FOUND", `no user with id ${input.id}`, { field: "id" });
         let signedOut = 0;
@@ -242,6 +274,6 @@ export const usersRouter = createTRPCRouter({
           sessionsEnded: signedOut,
         });
       });
-      return loadItem(db, input.id);
+      return loadItem(db, input.id, scope);
     }),
 });

@@ -1,6 +1,6 @@
-import { auditLog } from "@weft/db/schema";
+import { auditLog, cities, enterprises, parks, users } from "@weft/db/schema";
 import { describeEachDb } from "@weft/db/testing";
-import { like } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { client, codeOf, errorOf, startTestBrain, type TestBrain } from "../harness.ts";
 
@@ -11,6 +11,67 @@ describeEachDb("users admin API", (db) => {
   });
   afterAll(async () => {
     await t?.close();
+  });
+
+  it("a city-admin sees and manages only the users, parks and enterprises of their city", async () => {
+    // Another city with a park, an enterprise and a park manager, written straight to the database.
+    const { db: d } = db.handle;
+    const [city] = await d.insert(cities).values({ key: "wenzhou", name: "温州" }).returning();
+    const [park] = await d
+      .insert(parks)
+      .values({ key: "ouhai-park", name: "瓯海园区", cityId: city?.id ?? 0 })
+      .returning();
+    await d.insert(enterprises).values({
+      key: "ouhai-shoes",
+      name: "瓯海鞋业",
+      parkId: park?.id ?? 0,
+      creditCode: "91330304MA2ABCDE1X",
+      industryCode: "C19",
+    });
+    const [other] = await d
+      .insert(users)
+      .values({
+        email: "wz@example.com",
+        name: "WZ",
+        role: "city-admin",
+        passwordHash: "x",
+        cityId: city?.id,
+      })
+      .returning();
+    const admin = await t.signedIn("city-admin");
+    const listed = (await admin.users.list.query({ limit: 200 })).items.map((u) => u.email);
+    expect(listed).toContain("city@weft.demo");
+    expect(listed).not.toContain("wz@example.com");
+    expect(await codeOf(admin.users.setDisabled.mutate({ id: other?.id ?? 0, disabled: true }))).toBe(
+      "NOT_FOUND",
+    );
+    const [still] = await d
+      .select()
+      .from(users)
+      .where(eq(users.id, other?.id ?? 0));
+    expect(still?.disabledAt).toBeNull();
+    const pm = await errorOf(
+      admin.users.create.mutate({
+        email: "pm-wz@example.com",
+        name: "PM",
+        role: "park-manager",
+        password: "a-long-password-9",
+        parkKeys: ["ouhai-park"],
+      }),
+    );
+    expect(pm.data?.code).toBe("NOT_FOUND");
+    expect(pm.message).toMatch(/ouhai-park/);
+    expect(
+      await codeOf(
+        admin.users.create.mutate({
+          email: "eu-wz@example.com",
+          name: "EU",
+          role: "enterprise-user",
+          password: "a-long-password-9",
+          enterpriseKey: "ouhai-shoes",
+        }),
+      ),
+    ).toBe("NOT_FOUND");
   });
 
   it("a city-admin creates each kind of user and lists them in pages", async () => {

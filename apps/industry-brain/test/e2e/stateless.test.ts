@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { counterRoles, emptyCarry, replay } from "../../src/ingest/replay.ts";
 import { seedDemo } from "../../src/seed/demo.ts";
 import { chunk, pressStream } from "../fixtures/stream.ts";
-import { client } from "../harness.ts";
+import { client, codeOf } from "../harness.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const tsx = join(root, "../../node_modules/.bin/tsx");
@@ -136,4 +136,24 @@ describe.runIf(Boolean(process.env.DATABASE_URL))("two brain processes on one Po
       expect(Number(h?.produced)).toBeCloseTo(expected.produced, 4);
     }
   }, 120_000);
+
+  it("counts failed logins on both processes against one limit", async () => {
+    // DEFAULT_LIMITS.loginPerMinute is 10: five wrong passwords on each brain use it up, so the
+    // next attempt is refused on either (per-process counters would allow ten more on each).
+    const clients = brains.map((b) => client(b.url));
+    const codes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const c = clients[i % 2] ?? clients[0];
+      codes.push(
+        await codeOf(
+          c?.auth.login.mutate({ email: "nobody@weft.demo", password: `nope-${i}` }) ?? Promise.resolve(),
+        ),
+      );
+    }
+    expect(codes).toEqual(Array(10).fill("UNAUTHORIZED"));
+    for (const c of clients)
+      expect(await codeOf(c.auth.login.mutate({ email: "nobody@weft.demo", password: "again" }))).toBe(
+        "TOO_MANY_REQUESTS",
+      );
+  });
 });
