@@ -14,7 +14,7 @@ import pino from "pino";
 import { hashPassword, newSessionToken, sha256Hex } from "../src/auth/crypto.ts";
 import { createRateLimiter } from "../src/auth/rate-limit.ts";
 import { createInternalContext } from "../src/context.ts";
-import { evaluate } from "../src/kpi/query.ts";
+import { evaluate, toTotals } from "../src/kpi/query.ts";
 import { createCaller } from "../src/root.ts";
 import { completeCreditCode, seedDemo } from "../src/seed/demo.ts";
 import { DEFAULT_LIMITS, DEFAULT_SETTINGS } from "../src/server.ts";
@@ -127,23 +127,7 @@ async function fromRaw(h: DbHandle) {
 }
 
 function zero() {
-  return {
-    running_s: 0,
-    setup_s: 0,
-    down_s: 0,
-    idle_s: 0,
-    offline_s: 0,
-    produced: 0,
-    good: 0,
-    scrap: 0,
-    rework: 0,
-    energy_kwh: 0,
-    ideal_s: 0,
-    failures: 0,
-    microstops: 0,
-    microstop_s: 0,
-    machines: 0,
-  };
+  return { ...toTotals(undefined), machines: 0 };
 }
 
 async function timed<T>(fn: () => Promise<T>, runs: number): Promise<{ median: number; result: T }> {

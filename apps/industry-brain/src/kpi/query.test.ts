@@ -1,7 +1,7 @@
 import { ShiftCalendar } from "@weft/kpi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketWindows, evaluate, plannedOf } from "./query.ts";
+import { bucketWindows, evaluate, plannedOf, toTotals } from "./query.ts";
 
 const H = 3_600_000;
 const MON = Date.UTC(2026, 10, 22, 16, 0, 0); // Monday 2026-11-23 00:00 Asia/Shanghai
@@ -19,22 +19,7 @@ const CAL = ShiftCalendar.parse({
   ],
   holidays: ["2026-11-25"],
 });
-const ZERO = {
-  running_s: 0,
-  setup_s: 0,
-  down_s: 0,
-  idle_s: 0,
-  offline_s: 0,
-  produced: 0,
-  good: 0,
-  scrap: 0,
-  rework: 0,
-  energy_kwh: 0,
-  ideal_s: 0,
-  failures: 0,
-  microstops: 0,
-  microstop_s: 0,
-};
+const ZERO = toTotals(undefined);
 
 describe("plannedOf", () => {
   it("sums calendar time per machine and the whole range for enterprises without one", () => {

@@ -1,9 +1,11 @@
 import { WeftError } from "@weft/core";
 import { type DbHandle, queryRows, toDate } from "@weft/db";
 import {
+  BUCKET_FIELDS,
   type Bucket,
   type Elements,
   elementsFromBuckets,
+  emptyBucket,
   type Kpis,
   kpisFromElements,
   localDayStart,
@@ -62,46 +64,18 @@ export function checkRange(range: TimeRangeInput, bucket: BucketKind | null): vo
   }
 }
 
-type Totals = Omit<Bucket, "start">;
-const SUMS = sql.raw(
-  [
-    "running_s",
-    "setup_s",
-    "down_s",
-    "idle_s",
-    "offline_s",
-    "produced",
-    "good",
-    "scrap",
-    "rework",
-    "energy_kwh",
-    "ideal_s",
-    "microstops",
-    "microstop_s",
-    "failures",
-  ]
-    .map((c) => `coalesce(sum(${c}), 0)::float8 as ${c}`)
-    .join(", "),
-);
+export type Totals = Omit<Bucket, "start">;
 
-function toTotals(r: Record<string, unknown> | undefined): Totals {
-  const n = (k: string): number => Number(r?.[k] ?? 0);
-  return {
-    running_s: n("running_s"),
-    setup_s: n("setup_s"),
-    down_s: n("down_s"),
-    idle_s: n("idle_s"),
-    offline_s: n("offline_s"),
-    produced: n("produced"),
-    good: n("good"),
-    scrap: n("scrap"),
-    rework: n("rework"),
-    energy_kwh: n("energy_kwh"),
-    ideal_s: n("ideal_s"),
-    failures: n("failures"),
-    microstops: n("microstops"),
-    microstop_s: n("microstop_s"),
-  };
+/** The summed columns of every rollup table, named as `Bucket`'s fields. */
+export const ROLLUP_COLUMNS = BUCKET_FIELDS;
+
+const SUMS = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(${c}), 0)::float8 as ${c}`).join(", "));
+
+/** Totals from a row of summed columns (missing → 0). */
+export function toTotals(r: Record<string, unknown> | undefined): Totals {
+  const { start: _start, ...t } = emptyBucket(0);
+  for (const c of ROLLUP_COLUMNS) t[c] = Number(r?.[c] ?? 0);
+  return t;
 }
 
 type Table = "machine_minute_rollups" | "machine_hourly_rollups" | "machine_daily_rollups";

@@ -1,43 +1,16 @@
 import { industryDivision } from "@weft/core";
 import { type DbHandle, queryRows } from "@weft/db";
-import type { Bucket } from "@weft/kpi";
 import { type SQL, sql } from "drizzle-orm";
-import { evaluate, segmentsFor, type TimeRangeInput } from "./query.ts";
-
-type Totals = Omit<Bucket, "start">;
-const COLS = [
-  "running_s",
-  "setup_s",
-  "down_s",
-  "idle_s",
-  "offline_s",
-  "produced",
-  "good",
-  "scrap",
-  "rework",
-  "energy_kwh",
-  "ideal_s",
-  "microstops",
-  "microstop_s",
-  "failures",
-] as const;
-
-const zero = (): Totals => ({
-  running_s: 0,
-  setup_s: 0,
-  down_s: 0,
-  idle_s: 0,
-  offline_s: 0,
-  produced: 0,
-  good: 0,
-  scrap: 0,
-  rework: 0,
-  energy_kwh: 0,
-  ideal_s: 0,
-  failures: 0,
-  microstops: 0,
-  microstop_s: 0,
-});
+import { loadCalendars } from "./calendars.ts";
+import {
+  evaluate,
+  type PlanGroup,
+  ROLLUP_COLUMNS,
+  segmentsFor,
+  type TimeRangeInput,
+  type Totals,
+  toTotals,
+} from "./query.ts";
 
 export interface GroupFigures {
   machines: number;
@@ -62,6 +35,8 @@ interface Cell {
   machines: number;
   connected: number;
   totals: Totals;
+  /** Machines per enterprise with its shift calendar: planned time (POT/PDOT) comes from these. */
+  plan: PlanGroup[];
 }
 
 function add(a: Totals, b: Totals): void {
@@ -69,15 +44,17 @@ function add(a: Totals, b: Totals): void {
 }
 
 function figures(cells: readonly Cell[], from: number, to: number): GroupFigures {
-  const t = zero();
+  const t = toTotals(undefined);
   let machines = 0;
   let connected = 0;
+  const plan: PlanGroup[] = [];
   for (const c of cells) {
     add(t, c.totals);
     machines += c.machines;
     connected += c.connected;
+    plan.push(...c.plan);
   }
-  const { elements, kpis } = evaluate(t, from, to, machines);
+  const { elements, kpis } = evaluate(t, from, to, machines, plan);
   return {
     machines,
     connected,
@@ -96,7 +73,8 @@ function figures(cells: readonly Cell[], from: number, to: number): GroupFigures
 
 /**
  * The industry-brain view: per GB/T 4754 division and per park, connected machines, 开机率, OEE,
- * output and energy, from the rollups (sum the elements, then divide).
+ * output and energy, from the rollups (sum the elements, then divide). Planned time follows each
+ * enterprise's shift calendar, as in `kpi.oee` (the whole range where an enterprise has none).
  */
 export async function industrySummary(
   handle: DbHandle,
@@ -105,13 +83,13 @@ export async function industrySummary(
   timeZone: string,
 ) {
   const { segments, from, to } = segmentsFor(range.from, range.to, timeZone);
-  const cols = sql.raw(COLS.join(", "));
+  const cols = sql.raw(ROLLUP_COLUMNS.join(", "));
   const parts = segments.map(
     (s) =>
       sql`select machine_id, ${cols} from ${sql.raw(s.table)} where machine_id in ${machineIds}
           and bucket >= ${new Date(s.from).toISOString()}::timestamptz and bucket < ${new Date(s.to).toISOString()}::timestamptz`,
   );
-  const sums = sql.raw(COLS.map((c) => `coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "));
+  const sums = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "));
   const rollups =
     parts.length === 0
       ? []
@@ -126,15 +104,17 @@ export async function industrySummary(
   const counts = await queryRows<{
     industry: string;
     park_id: number;
+    enterprise_id: number;
     machines: unknown;
     connected: unknown;
   }>(
     handle.db,
-    sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, count(*) as machines,
+    sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, e.id as enterprise_id, count(*) as machines,
           count(*) filter (where l.last_ts >= ${since}::timestamptz) as connected
         from machines m join enterprises e on e.id = m.enterprise_id left join machine_live l on l.machine_id = m.id
-        where m.id in ${machineIds} group by 1, 2`,
+        where m.id in ${machineIds} group by 1, 2, 3`,
   );
+  const calendars = await loadCalendars({ handle }, [...new Set(counts.map((r) => Number(r.enterprise_id)))]);
   const parks = await queryRows<{ id: number; key: string; name: string; name_en: string | null }>(
     handle.db,
     sql`select id, key, name, name_en from parks where id in (select e.park_id from machines m join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds})`,
@@ -144,21 +124,20 @@ export async function industrySummary(
     const k = `${industry}:${parkId}`;
     let c = cells.get(k);
     if (!c) {
-      c = { industry, parkId, machines: 0, connected: 0, totals: zero() };
+      c = { industry, parkId, machines: 0, connected: 0, totals: toTotals(undefined), plan: [] };
       cells.set(k, c);
     }
     return c;
   };
   for (const r of counts) {
     const c = cell(r.industry, Number(r.park_id));
-    c.machines = Number(r.machines);
-    c.connected = Number(r.connected);
+    c.machines += Number(r.machines);
+    c.connected += Number(r.connected);
+    c.plan.push({ calendar: calendars.get(Number(r.enterprise_id)) ?? null, machines: Number(r.machines) });
   }
   for (const r of rollups) {
     const c = cell(r.industry, Number(r.park_id));
-    const t = zero();
-    for (const k of COLS) t[k] = Number(r[k] ?? 0);
-    add(c.totals, t);
+    add(c.totals, toTotals(r));
   }
   const all = [...cells.values()];
   const parkInfo = new Map(parks.map((p) => [Number(p.id), p]));

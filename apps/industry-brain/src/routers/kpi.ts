@@ -50,19 +50,25 @@ async function compute(
   };
 }
 
+/** A series point's window (and shift name), as both procedures return it. */
+const windowOf = (p: { start: number; end: number; name?: string | undefined }) => ({
+  start: p.start,
+  end: p.end,
+  ...(p.name === undefined ? {} : { name: p.name }),
+});
+
 export const kpiRouter = createTRPCRouter({
   /** ISO 22400 time and quantity elements (APT, AUST, ADET, ADOT, PQ, GQ, SQ, kWh, …) per bucket and in total. */
   elements: authedProcedure.input(KpiInput).query(async ({ ctx, input }) => {
     const r = await compute(ctx, input);
+    const { scope, range, bucket, machines } = r;
     return {
-      scope: r.scope,
-      range: r.range,
-      bucket: r.bucket,
-      machines: r.machines,
+      scope,
+      range,
+      bucket,
+      machines,
       series: r.series.map((p) => ({
-        start: p.start,
-        end: p.end,
-        ...(p.name === undefined ? {} : { name: p.name }),
+        ...windowOf(p),
         elements: p.elements,
       })),
       totals: r.totals.elements,
@@ -72,15 +78,14 @@ export const kpiRouter = createTRPCRouter({
   /** Availability, effectiveness, quality, OEE (and the other ISO 22400 KPIs) per bucket and in total; null where undefined. */
   oee: authedProcedure.input(KpiInput).query(async ({ ctx, input }) => {
     const r = await compute(ctx, input);
+    const { scope, range, bucket, machines } = r;
     return {
-      scope: r.scope,
-      range: r.range,
-      bucket: r.bucket,
-      machines: r.machines,
+      scope,
+      range,
+      bucket,
+      machines,
       series: r.series.map((p) => ({
-        start: p.start,
-        end: p.end,
-        ...(p.name === undefined ? {} : { name: p.name }),
+        ...windowOf(p),
         availability: p.kpis.availability,
         effectiveness: p.kpis.effectiveness,
         quality: p.kpis.quality,

@@ -3,6 +3,7 @@ import { enterprises, lines, machineLive, machines } from "@weft/db/schema";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit.ts";
+import type { UserPrincipal } from "../auth/principal.ts";
 import {
   assertCanWriteEnterprise,
   machineFilter,
@@ -10,10 +11,31 @@ import {
   requireMachine,
   requirePark,
 } from "../auth/scope.ts";
+import type { BrainContext } from "../context.ts";
 import { PageInput, toPage } from "../internal/pagination.ts";
 import { authedProcedure, createTRPCRouter } from "../trpc.ts";
 
 const Ref = z.union([z.number().int().positive(), z.string().trim().min(1).max(64)]);
+const MachinesInput = PageInput.extend({ enterprise: Ref.optional(), park: Ref.optional() });
+
+/**
+ * Which machines a list shows: the caller's, narrowed to one enterprise or park (each checked
+ * against the caller's scope: NOT_FOUND when not theirs), after the cursor.
+ */
+async function machinesWhere(
+  ctx: BrainContext & { user: UserPrincipal },
+  input: z.infer<typeof MachinesInput>,
+) {
+  const ent =
+    input.enterprise === undefined ? null : await requireEnterprise(ctx, ctx.user, input.enterprise);
+  const park = input.park === undefined ? null : await requirePark(ctx, ctx.user, input.park);
+  return and(
+    machineFilter(ctx.user),
+    ent ? eq(machines.enterpriseId, ent.id) : undefined,
+    park ? eq(enterprises.parkId, park.id) : undefined,
+    input.cursor ? gt(machines.id, input.cursor) : undefined,
+  );
+}
 
 /** Live status: fresh (< 2 min), stale (< 24 h), offline (older or never). */
 export function freshness(ageMs: number | null): "fresh" | "stale" | "offline" {
@@ -25,91 +47,69 @@ export function freshness(ageMs: number | null): "fresh" | "stale" | "offline" {
 
 export const machinesRouter = createTRPCRouter({
   /** Machines the caller may see, optionally of one enterprise or park. */
-  list: authedProcedure
-    .input(PageInput.extend({ enterprise: Ref.optional(), park: Ref.optional() }).default({ limit: 50 }))
-    .query(async ({ ctx, input }) => {
-      const ent =
-        input.enterprise === undefined ? null : await requireEnterprise(ctx, ctx.user, input.enterprise);
-      const park = input.park === undefined ? null : await requirePark(ctx, ctx.user, input.park);
-      const rows = await ctx.handle.db
-        .select({
-          id: machines.id,
-          key: machines.key,
-          name: machines.name,
-          kind: machines.kind,
-          production: machines.production,
-          profile: machines.profile,
-          idealCycleS: machines.idealCycleS,
-          enterpriseId: machines.enterpriseId,
-          enterpriseKey: enterprises.key,
-          lineId: machines.lineId,
-        })
-        .from(machines)
-        .innerJoin(enterprises, eq(enterprises.id, machines.enterpriseId))
-        .where(
-          and(
-            machineFilter(ctx.user),
-            ent ? eq(machines.enterpriseId, ent.id) : undefined,
-            park ? eq(enterprises.parkId, park.id) : undefined,
-            input.cursor ? gt(machines.id, input.cursor) : undefined,
-          ),
-        )
-        .orderBy(asc(machines.id))
-        .limit(input.limit + 1);
-      return toPage(rows, input.limit);
-    }),
+  list: authedProcedure.input(MachinesInput.default({ limit: 50 })).query(async ({ ctx, input }) => {
+    const where = await machinesWhere(ctx, input);
+    const rows = await ctx.handle.db
+      .select({
+        id: machines.id,
+        key: machines.key,
+        name: machines.name,
+        kind: machines.kind,
+        production: machines.production,
+        profile: machines.profile,
+        idealCycleS: machines.idealCycleS,
+        enterpriseId: machines.enterpriseId,
+        enterpriseKey: enterprises.key,
+        lineId: machines.lineId,
+      })
+      .from(machines)
+      .innerJoin(enterprises, eq(enterprises.id, machines.enterpriseId))
+      .where(where)
+      .orderBy(asc(machines.id))
+      .limit(input.limit + 1);
+    return toPage(rows, input.limit);
+  }),
 
   /** State and age of the last reading of each machine in scope. */
-  live: authedProcedure
-    .input(PageInput.extend({ enterprise: Ref.optional(), park: Ref.optional() }).default({ limit: 200 }))
-    .query(async ({ ctx, input }) => {
-      const ent =
-        input.enterprise === undefined ? null : await requireEnterprise(ctx, ctx.user, input.enterprise);
-      const park = input.park === undefined ? null : await requirePark(ctx, ctx.user, input.park);
-      const rows = await ctx.handle.db
-        .select({
-          id: machines.id,
-          key: machines.key,
-          name: machines.name,
-          enterpriseKey: enterprises.key,
-          state: machineLive.state,
-          stateSince: machineLive.stateSince,
-          jobId: machineLive.jobId,
-          lastTs: machineLive.lastTs,
-          lastSeenAt: machineLive.lastSeenAt,
-        })
-        .from(machines)
-        .innerJoin(enterprises, eq(enterprises.id, machines.enterpriseId))
-        .leftJoin(machineLive, eq(machineLive.machineId, machines.id))
-        .where(
-          and(
-            machineFilter(ctx.user),
-            ent ? eq(machines.enterpriseId, ent.id) : undefined,
-            park ? eq(enterprises.parkId, park.id) : undefined,
-            input.cursor ? gt(machines.id, input.cursor) : undefined,
-          ),
-        )
-        .orderBy(asc(machines.id))
-        .limit(input.limit + 1);
-      const now = ctx.now();
-      const items = rows.map((r) => {
-        const lastTs = r.lastTs ? r.lastTs.getTime() : null;
-        const ageMs = lastTs === null ? null : Math.max(0, now - lastTs);
-        return {
-          id: r.id,
-          key: r.key,
-          name: r.name,
-          enterpriseKey: r.enterpriseKey,
-          state: r.state,
-          stateSince: r.stateSince ? r.stateSince.getTime() : null,
-          jobId: r.jobId,
-          lastTs,
-          ageMs,
-          freshness: freshness(ageMs),
-        };
-      });
-      return toPage(items, input.limit);
-    }),
+  live: authedProcedure.input(MachinesInput.default({ limit: 200 })).query(async ({ ctx, input }) => {
+    const where = await machinesWhere(ctx, input);
+    const rows = await ctx.handle.db
+      .select({
+        id: machines.id,
+        key: machines.key,
+        name: machines.name,
+        enterpriseKey: enterprises.key,
+        state: machineLive.state,
+        stateSince: machineLive.stateSince,
+        jobId: machineLive.jobId,
+        lastTs: machineLive.lastTs,
+        lastSeenAt: machineLive.lastSeenAt,
+      })
+      .from(machines)
+      .innerJoin(enterprises, eq(enterprises.id, machines.enterpriseId))
+      .leftJoin(machineLive, eq(machineLive.machineId, machines.id))
+      .where(where)
+      .orderBy(asc(machines.id))
+      .limit(input.limit + 1);
+    const now = ctx.now();
+    const items = rows.map((r) => {
+      const lastTs = r.lastTs ? r.lastTs.getTime() : null;
+      const ageMs = lastTs === null ? null : Math.max(0, now - lastTs);
+      return {
+        id: r.id,
+        key: r.key,
+        name: r.name,
+        enterpriseKey: r.enterpriseKey,
+        state: r.state,
+        stateSince: r.stateSince ? r.stateSince.getTime() : null,
+        jobId: r.jobId || null,
+        lastTs,
+        ageMs,
+        freshness: freshness(ageMs),
+      };
+    });
+    return toPage(items, input.limit);
+  }),
 
   /** Change a machine's name, line, ideal cycle (PRU) or production flag. */
   update: authedProcedure

@@ -160,6 +160,16 @@ describeEachDb("shift calendars and planned time", (db) => {
     // caihong-print: 3 machines × 8 h; the others: whole day.
     expect(el.elements.potS).toBeCloseTo(3 * 8 * 3600 + (m - 3) * 24 * 3600, 6);
     expect(el.elements.pdotS).toBeCloseTo(3 * 0.5 * 3600, 6);
+    // The industry view plans time the same way: its figures for the park equal kpi.oee's.
+    const summary = await c.industries.summary.query({ range: monday });
+    const park = summary.parks.find((p) => p.parkKey === "luqiao-print-park");
+    expect(park?.machines).toBe(m);
+    expect(el.totals.availability).not.toBeNull();
+    for (const k of ["availability", "effectiveness", "quality", "oee", "runningRate"] as const) {
+      const want = el.totals[k];
+      if (want === null) expect(park?.[k]).toBeNull();
+      else expect(park?.[k]).toBeCloseTo(want, 9);
+    }
     // Removing the calendar returns to none.
     await c.enterprises.setCalendar.mutate({ enterprise: "caihong-print", calendar: null });
     const none = await c.kpi.oee.query({ scope: machine, range: monday });
