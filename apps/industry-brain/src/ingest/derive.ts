@@ -1,13 +1,17 @@
 import {
+  counterStatesSql,
   type JobDelta as DbJobDelta,
-  upsertCounterStates,
-  upsertJobs,
-  upsertMachineLive,
+  jobsSql,
+  machineLiveSql,
+  pgArray,
+  queryPrepared,
+  runWrites,
   type WeftExecutor,
 } from "@weft/db";
 import type { StateInterval } from "@weft/kpi";
-import { sql } from "drizzle-orm";
-import { carriesAt, type LateWindow, loadCarries, lockMachines, readingsSinceMany } from "./carry.ts";
+import { type SQL, sql } from "drizzle-orm";
+import { loadCarries, lockMachines } from "./carry.ts";
+import { carriesAt, type LateWindow, readingsSinceMany } from "./late.ts";
 import type { IngestMachine } from "./machines.ts";
 import {
   type Carry,
@@ -19,7 +23,7 @@ import {
   subtractBuckets,
   subtractJobs,
 } from "./replay.ts";
-import { addRollupDeltas, type MachineBuckets } from "./rollup-write.ts";
+import { type MachineBuckets, rollupDeltaSql } from "./rollup-write.ts";
 
 export interface DeriveOptions {
   staleMs: number;
@@ -55,6 +59,8 @@ export async function deriveBatch(
   tx: WeftExecutor,
   byMachine: ReadonlyMap<IngestMachine, ReplayReading[]>,
   opts: DeriveOptions,
+  /** Further independent writes of the batch (its audit row), sent in the same statement. */
+  alsoWrite: readonly SQL[] = [],
 ): Promise<DeriveStats> {
   const machines = [...byMachine.keys()].sort((a, b) => a.id - b.id);
   await lockMachines(
@@ -75,7 +81,9 @@ export async function deriveBatch(
     if (!carry || readings.length === 0) continue;
     let minTs = Number.POSITIVE_INFINITY;
     for (const r of readings) if (r.ts < minTs) minTs = r.ts;
-    if (carry.lastTs === null || minTs >= carry.lastTs) {
+    // Strictly newer only: a reading at the newest applied instant may sort before readings already
+    // applied there (a job change precedes the counters of its instant), so it takes the late path.
+    if (carry.lastTs === null || minTs > carry.lastTs) {
       const result = replay(carry, readings, { ...base, roles: counterRoles(carry, readings) });
       outcomes.push({
         machine,
@@ -87,7 +95,7 @@ export async function deriveBatch(
       });
       continue;
     }
-    late.push({ machine, from: Math.floor(minTs / MINUTE) * MINUTE, readings, carry });
+    late.push({ machine, from: Math.floor(minTs / MINUTE) * MINUTE, readings, carry, current: carry });
   }
   if (late.length > 0) {
     // Late machines share each scan of raw readings (one query for all, not one per machine).
@@ -102,7 +110,7 @@ export async function deriveBatch(
     }
   }
   const lateMachines = late.length;
-  await writeOutcomes(tx, outcomes);
+  await writeOutcomes(tx, outcomes, alsoWrite);
   return {
     machines: outcomes.length,
     lateMachines,
@@ -151,18 +159,27 @@ function withoutBatch(all: readonly ReplayReading[], batch: readonly ReplayReadi
   return out;
 }
 
-async function writeOutcomes(tx: WeftExecutor, outcomes: readonly MachineOutcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
-  await addRollupDeltas(
-    tx,
+/**
+ * Two statements: the state intervals being replaced are deleted first (a unique index allows one
+ * open interval per machine), then every write — rollups, jobs, new intervals, counter baselines,
+ * live state, ideal cycle times — goes in one statement of data-modifying CTEs.
+ */
+async function writeOutcomes(
+  tx: WeftExecutor,
+  outcomes: readonly MachineOutcome[],
+  alsoWrite: readonly SQL[],
+): Promise<void> {
+  if (outcomes.length === 0) {
+    await runWrites(tx, alsoWrite);
+    return;
+  }
+  const rollups = rollupDeltaSql(
     outcomes.map((o) => ({ machineId: o.machine.id, timeZone: o.machine.timeZone, buckets: o.buckets })),
   );
   const jobs: DbJobDelta[] = [];
   for (const o of outcomes) {
     for (const [jobId, j] of o.jobs) jobs.push({ machineId: o.machine.id, jobId, ...j });
   }
-  await upsertJobs(tx, jobs);
-  await writeIntervals(tx, outcomes);
   const counters = outcomes.flatMap((o) =>
     Object.entries(o.result.carry.counters)
       .filter(([k, v]) => o.start.counters[k]?.last !== v.last || o.replaceIntervalsFrom !== null)
@@ -174,39 +191,59 @@ async function writeOutcomes(tx: WeftExecutor, outcomes: readonly MachineOutcome
         ts: o.result.carry.lastTs ?? 0,
       })),
   );
-  await upsertCounterStates(tx, counters);
-  await upsertMachineLive(
-    tx,
-    outcomes.flatMap((o) => {
-      const c = o.result.carry;
-      if (c.lastTs === null) return [];
-      return [
-        {
-          machineId: o.machine.id,
-          lastTs: c.lastTs,
-          ...(c.state !== null
-            ? { state: c.state, stateTs: c.lastTs, stateSince: c.stateSince ?? c.lastTs }
-            : {}),
-          ...(c.jobId !== null ? { jobId: c.jobId } : {}),
-        },
-      ];
-    }),
-  );
+  const live = outcomes.flatMap((o) => {
+    const c = o.result.carry;
+    if (c.lastTs === null) return [];
+    return [
+      {
+        machineId: o.machine.id,
+        lastTs: c.lastTs,
+        ...(c.state !== null
+          ? { state: c.state, stateTs: c.lastTs, stateSince: c.stateSince ?? c.lastTs }
+          : {}),
+        // The carry's job is the truth after this batch, a cleared one (null) included.
+        jobId: c.jobId,
+      },
+    ];
+  });
+  const intervals = await deleteReplacedIntervals(tx, outcomes);
+  await runWrites(tx, [
+    ...rollups,
+    jobsSql(jobs),
+    intervals,
+    counterStatesSql(counters),
+    machineLiveSql(live),
+    idealCycleSql(outcomes),
+    ...alsoWrite,
+  ]);
+}
+
+/** New ideal cycle times a batch reported (rare): an UPDATE of machines, or null. */
+function idealCycleSql(outcomes: readonly MachineOutcome[]): SQL | null {
   const ideal = outcomes.filter(
     (o) => o.result.carry.idealCycleS !== o.machine.idealCycleS && o.result.carry.idealCycleS !== null,
   );
-  if (ideal.length > 0) {
-    await tx.execute(sql`update machines m set ideal_cycle_s = u.v
-      from unnest(${sql.param(ideal.map((o) => o.machine.id))}::int4[], ${sql.param(ideal.map((o) => o.result.carry.idealCycleS))}::float8[]) as u(id, v)
-      where m.id = u.id`);
-  }
+  if (ideal.length === 0) return null;
+  return sql`update machines m set ideal_cycle_s = u.v
+    from unnest(${pgArray(
+      ideal.map((o) => o.machine.id),
+      "int4",
+    )}, ${pgArray(
+      ideal.map((o) => o.result.carry.idealCycleS),
+      "float8",
+    )}) as u(id, v)
+    where m.id = u.id`;
 }
 
 /**
  * State intervals: the open interval is replaced by the closed intervals the replay produced plus the
- * new open one; after late data, every interval from the replay's start is replaced.
+ * new open one; after late data, every interval from the replay's start is replaced. Deletes the
+ * replaced intervals now and returns the insert of their replacements (null if none).
  */
-async function writeIntervals(tx: WeftExecutor, outcomes: readonly MachineOutcome[]): Promise<void> {
+async function deleteReplacedIntervals(
+  tx: WeftExecutor,
+  outcomes: readonly MachineOutcome[],
+): Promise<SQL | null> {
   const changed = outcomes.filter(
     (o) =>
       o.replaceIntervalsFrom !== null ||
@@ -214,18 +251,21 @@ async function writeIntervals(tx: WeftExecutor, outcomes: readonly MachineOutcom
       o.result.carry.state !== o.start.state ||
       o.result.carry.stateSince !== o.start.stateSince,
   );
-  if (changed.length === 0) return;
-  const openOnly = changed.filter((o) => o.replaceIntervalsFrom === null).map((o) => o.machine.id);
-  if (openOnly.length > 0) {
-    await tx.execute(
-      sql`delete from machine_state_intervals where end_ts is null and machine_id = any(${sql.param(openOnly)}::int4[])`,
-    );
-  }
-  for (const o of changed) {
-    if (o.replaceIntervalsFrom === null) continue;
-    await tx.execute(sql`delete from machine_state_intervals where machine_id = ${o.machine.id}
-      and (end_ts is null or start_ts >= ${new Date(o.replaceIntervalsFrom).toISOString()}::timestamptz)`);
-  }
+  if (changed.length === 0) return null;
+  // Open-only machines lose their open interval; late ones everything from the replay's start.
+  await queryPrepared(
+    tx,
+    sql`delete from machine_state_intervals i
+    using unnest(${pgArray(
+      changed.map((o) => o.machine.id),
+      "int4",
+    )},
+      ${pgArray(
+        changed.map((o) => o.replaceIntervalsFrom),
+        "float8",
+      )}) as u(id, f)
+    where i.machine_id = u.id and (i.end_ts is null or (u.f is not null and i.start_ts >= to_timestamp(u.f / 1000.0)))`,
+  );
   const rows: Array<{ m: number; s: string; a: number; b: number | null }> = [];
   for (const o of changed) {
     const ivs: StateInterval[] = o.result.intervals;
@@ -234,9 +274,21 @@ async function writeIntervals(tx: WeftExecutor, outcomes: readonly MachineOutcom
     if (c.state !== null && c.stateSince !== null)
       rows.push({ m: o.machine.id, s: c.state, a: c.stateSince, b: null });
   }
-  if (rows.length === 0) return;
-  await tx.execute(sql`insert into machine_state_intervals (machine_id, state, start_ts, end_ts)
+  if (rows.length === 0) return null;
+  return sql`insert into machine_state_intervals (machine_id, state, start_ts, end_ts)
     select m, s, to_timestamp(a / 1000.0), to_timestamp(b / 1000.0)
-    from unnest(${sql.param(rows.map((r) => r.m))}::int4[], ${sql.param(rows.map((r) => r.s))}::text[],
-      ${sql.param(rows.map((r) => r.a))}::float8[], ${sql.param(rows.map((r) => r.b))}::float8[]) as u(m, s, a, b)`);
+    from unnest(${pgArray(
+      rows.map((r) => r.m),
+      "int4",
+    )}, ${pgArray(
+      rows.map((r) => r.s),
+      "text",
+    )},
+      ${pgArray(
+        rows.map((r) => r.a),
+        "float8",
+      )}, ${pgArray(
+        rows.map((r) => r.b),
+        "float8",
+      )}) as u(m, s, a, b)`;
 }

@@ -1,6 +1,6 @@
 import { WeftError } from "@weft/core";
 import type { WeftExecutor } from "@weft/db";
-import { queryRows } from "@weft/db";
+import { pgArray, queryPrepared, queryRows } from "@weft/db";
 import { sql } from "drizzle-orm";
 
 export interface IngestMachine {
@@ -12,7 +12,7 @@ export interface IngestMachine {
 }
 
 async function lookup(db: WeftExecutor, keys: readonly string[]): Promise<IngestMachine[]> {
-  const rows = await queryRows<{
+  const rows = await queryPrepared<{
     id: number;
     key: string;
     enterprise_id: number;
@@ -22,7 +22,7 @@ async function lookup(db: WeftExecutor, keys: readonly string[]): Promise<Ingest
     db,
     sql`select m.id, m.key, m.enterprise_id, e.time_zone, m.ideal_cycle_s
         from machines m join enterprises e on e.id = m.enterprise_id
-        where m.key = any(${sql.param([...keys])}::text[])`,
+        where m.key = any(${pgArray([...keys], "text")})`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -53,7 +53,7 @@ export async function resolveMachines(
     const inserted = await queryRows<{ key: string }>(
       db,
       sql`insert into machines (key, enterprise_id, name, kind)
-          select k, ${enterpriseId}, k, 'generic-machine' from unnest(${sql.param(missing)}::text[]) as k
+          select k, ${enterpriseId}, k, 'generic-machine' from unnest(${pgArray(missing, "text")}) as k
           on conflict (key) do nothing returning key`,
     );
     registered.push(...inserted.map((r) => r.key));

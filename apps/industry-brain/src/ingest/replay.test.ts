@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chunk, pressStream } from "../../test/fixtures/stream.ts";
-import { type Carry, counterRoles, emptyCarry, type ReplayReading, replay } from "./replay.ts";
+import { byTime, type Carry, counterRoles, emptyCarry, type ReplayReading, replay } from "./replay.ts";
 
 const OPTS = { staleMs: 5 * 60_000, microstopMs: 60_000, bucketMs: 60_000 };
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -94,5 +94,39 @@ describe("replay", () => {
     ];
     const r = replay(emptyCarry(), rs, { ...OPTS, roles: ["totalCount"] });
     expect(sum(r.buckets, "produced")).toBe(10 + 4 + 65_526);
+  });
+});
+
+describe("byTime", () => {
+  const SIGNAL_ORDER = ["job", "idealCycleS", "state"];
+  /** The documented canonical order, written out independently of the implementation. */
+  const key = (r: ReplayReading): [number, number, string] => [
+    r.ts,
+    r.signal === null ? 9 : SIGNAL_ORDER.includes(r.signal) ? SIGNAL_ORDER.indexOf(r.signal) : 5,
+    r.pointKey,
+  ];
+  const before = (a: ReplayReading, b: ReplayReading): boolean => {
+    const [x, y] = [key(a), key(b)];
+    return x[0] !== y[0] ? x[0] < y[0] : x[1] !== y[1] ? x[1] < y[1] : x[2] <= y[2];
+  };
+  const reading = fc.record({
+    ts: fc.integer({ min: 0, max: 6 }),
+    pointKey: fc.constantFrom("Job", "State", "Total", "Waste", "Other"),
+    signal: fc.constantFrom(null, "job", "state", "totalCount", "rejectCount", "idealCycleS"),
+    value: fc.constant(1),
+  }) as fc.Arbitrary<ReplayReading>;
+
+  it("orders any input by ts, then job, ideal cycle, state, counters, others, then point (property)", () => {
+    fc.assert(
+      fc.property(fc.array(reading, { maxLength: 60 }), fc.boolean(), (rows, ascendingTs) => {
+        // Both paths: timestamps already ascending (runs of ties only) and arbitrary order.
+        const input = ascendingTs ? [...rows].sort((a, b) => a.ts - b.ts) : rows;
+        const out = byTime(input);
+        expect(out).toHaveLength(input.length);
+        expect(new Set(out)).toEqual(new Set(input));
+        for (let i = 1; i < out.length; i++)
+          expect(before(out[i - 1] as ReplayReading, out[i] as ReplayReading)).toBe(true);
+      }),
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   type SignalRole,
 } from "@weft/core";
 import {
+  BUCKET_FIELDS,
   type Bucket,
   bucketize,
   bucketStart,
@@ -111,10 +112,22 @@ export function byTime<T extends { ts: number; signal: SignalRole | null; pointK
 ): T[] {
   const cmp = (a: T, b: T): number =>
     a.ts - b.ts || rank(a) - rank(b) || (a.pointKey < b.pointKey ? -1 : a.pointKey > b.pointKey ? 1 : 0);
-  let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++) if (cmp(rows[i - 1] as T, rows[i] as T) > 0) sorted = false;
-  if (sorted) return rows.slice();
-  return rows.slice().sort(cmp);
+  const out = rows.slice();
+  for (let i = 1; i < out.length; i++) {
+    if ((out[i - 1] as T).ts > (out[i] as T).ts) return out.sort(cmp);
+  }
+  // Timestamps ascend (the usual batch): only runs of equal ts need ordering, a handful of
+  // readings each, so an insertion sort is linear here where a full sort is not.
+  for (let i = 1; i < out.length; i++) {
+    const x = out[i] as T;
+    let j = i - 1;
+    while (j >= 0 && cmp(out[j] as T, x) > 0) {
+      out[j + 1] = out[j] as T;
+      j--;
+    }
+    out[j + 1] = x;
+  }
+  return out;
 }
 
 /** Fold readings (any order; sorted here) into buckets, job deltas and intervals. Does not mutate `start`. */
@@ -275,23 +288,6 @@ function withFailures(buckets: Bucket[], failureStarts: readonly number[], bucke
   return failureStarts.length > 0 ? buckets.sort((a, b) => a.start - b.start) : buckets;
 }
 
-const NUMERIC_FIELDS = [
-  "running_s",
-  "setup_s",
-  "down_s",
-  "idle_s",
-  "offline_s",
-  "produced",
-  "good",
-  "scrap",
-  "rework",
-  "energy_kwh",
-  "ideal_s",
-  "failures",
-  "microstops",
-  "microstop_s",
-] as const satisfies readonly Exclude<keyof Bucket, "start">[];
-
 /** a − b per bucket start (buckets in `b` only appear negated). */
 export function subtractBuckets(a: readonly Bucket[], b: readonly Bucket[]): Bucket[] {
   if (b.length === 0) return a.slice();
@@ -301,10 +297,10 @@ export function subtractBuckets(a: readonly Bucket[], b: readonly Bucket[]): Buc
     let x = map.get(y.start);
     if (!x) {
       x = { ...y };
-      for (const f of NUMERIC_FIELDS) x[f] = 0;
+      for (const f of BUCKET_FIELDS) x[f] = 0;
       map.set(y.start, x);
     }
-    for (const f of NUMERIC_FIELDS) x[f] -= y[f];
+    for (const f of BUCKET_FIELDS) x[f] -= y[f];
   }
   return [...map.values()].sort((p, q) => p.start - q.start);
 }

@@ -1,26 +1,10 @@
-import type { WeftExecutor } from "@weft/db";
-import { type MinuteRollupRow, upsertMinuteRollups } from "@weft/db";
+import { type MinuteRollupRow, minuteRollupsSql, pgArray } from "@weft/db";
 import type { Bucket } from "@weft/kpi";
-import { localDayStart, localHourStart } from "@weft/kpi";
+import { BUCKET_FIELDS, localDayStart, localHourStart } from "@weft/kpi";
 import { type SQL, sql } from "drizzle-orm";
 
-/** Stored column ↔ kpi Bucket field. */
-const FIELDS = [
-  ["running_s", "running_s"],
-  ["setup_s", "setup_s"],
-  ["down_s", "down_s"],
-  ["idle_s", "idle_s"],
-  ["offline_s", "offline_s"],
-  ["produced", "produced"],
-  ["good", "good"],
-  ["scrap", "scrap"],
-  ["rework", "rework"],
-  ["energy_kwh", "energy_kwh"],
-  ["microstops", "microstops"],
-  ["microstop_s", "microstop_s"],
-  ["ideal_s", "ideal_s"],
-  ["failures", "failures"],
-] as const satisfies ReadonlyArray<readonly [string, Exclude<keyof Bucket, "start">]>;
+/** Rollup columns are named as the kpi Bucket's fields. */
+const FIELDS = BUCKET_FIELDS;
 
 const INT_COLUMNS: ReadonlySet<string> = new Set(["microstops", "failures"]);
 
@@ -31,7 +15,7 @@ export interface MachineBuckets {
 }
 
 function isZero(b: Bucket): boolean {
-  for (const [, f] of FIELDS) if (b[f] !== 0) return false;
+  for (const f of FIELDS) if (b[f] !== 0) return false;
   return true;
 }
 
@@ -59,9 +43,16 @@ function toMinuteRow(machineId: number, b: Bucket): MinuteRollupRow {
 /** Sum minute deltas into coarser buckets (local hour or local day of the machine's time zone). */
 function regroup(list: readonly MachineBuckets[], startOf: (ms: number, tz: string) => number) {
   const out = new Map<string, { machineId: number; start: number; v: number[] }>();
+  // A batch's machines share a few time zones and minutes: compute each local start once.
+  const starts = new Map<string, number>();
   for (const m of list) {
     for (const b of m.buckets) {
-      const start = startOf(b.start, m.timeZone);
+      const zoneKey = `${m.timeZone}\u0000${b.start}`;
+      let start = starts.get(zoneKey);
+      if (start === undefined) {
+        start = startOf(b.start, m.timeZone);
+        starts.set(zoneKey, start);
+      }
       const key = `${m.machineId}:${start}`;
       let acc = out.get(key);
       if (!acc) {
@@ -69,7 +60,7 @@ function regroup(list: readonly MachineBuckets[], startOf: (ms: number, tz: stri
         out.set(key, acc);
       }
       for (let i = 0; i < FIELDS.length; i++)
-        acc.v[i] = (acc.v[i] as number) + b[(FIELDS[i] as (typeof FIELDS)[number])[1]];
+        acc.v[i] = (acc.v[i] as number) + b[FIELDS[i] as (typeof FIELDS)[number]];
     }
   }
   return [...out.values()].sort((a, b) => a.machineId - b.machineId || a.start - b.start);
@@ -79,36 +70,41 @@ function upsertSql(
   table: "machine_hourly_rollups" | "machine_daily_rollups",
   rows: ReturnType<typeof regroup>,
 ): SQL {
-  const cols = FIELDS.map(([c]) => c);
-  const arrays = cols.map(
-    (c, i) =>
-      sql`${sql.param(rows.map((r) => r.v[i] as number))}::${sql.raw(INT_COLUMNS.has(c) ? "int4[]" : "float8[]")}`,
+  const cols: readonly string[] = FIELDS;
+  const arrays = cols.map((c, i) =>
+    pgArray(
+      rows.map((r) => r.v[i] as number),
+      INT_COLUMNS.has(c) ? "int4" : "float8",
+    ),
   );
   return sql`
     insert into ${sql.raw(table)} as t (machine_id, bucket, ${sql.raw(cols.join(", "))})
     select u.machine_id, to_timestamp(u.b / 1000.0), ${sql.raw(cols.map((c) => `u.${c}`).join(", "))}
-    from unnest(${sql.param(rows.map((r) => r.machineId))}::int4[], ${sql.param(rows.map((r) => r.start))}::float8[],
+    from unnest(${pgArray(
+      rows.map((r) => r.machineId),
+      "int4",
+    )}, ${pgArray(
+      rows.map((r) => r.start),
+      "float8",
+    )},
       ${sql.join(arrays, sql`, `)}) as u(machine_id, b, ${sql.raw(cols.join(", "))})
     on conflict (machine_id, bucket) do update set ${sql.raw(cols.map((c) => `${c} = t.${c} + excluded.${c}`).join(", "))}`;
 }
 
 /**
- * Add minute deltas to the minute rollups, and the same deltas summed per local hour and local day to
- * the hourly and daily rollups: two UNNEST statements, never row by row. Deltas may be negative
- * (late readings correcting a bucket).
+ * Statements that add minute deltas to the minute rollups, and the same deltas summed per local hour
+ * and local day to the hourly and daily rollups: UNNEST upserts, never row by row, to run together
+ * (`runWrites`). Deltas may be negative (late readings correcting a bucket).
  */
-export async function addRollupDeltas(db: WeftExecutor, list: readonly MachineBuckets[]): Promise<number> {
+export function rollupDeltaSql(list: readonly MachineBuckets[]): SQL[] {
   const nonZero = list
     .map((m) => ({ ...m, buckets: m.buckets.filter((b) => !isZero(b)) }))
     .filter((m) => m.buckets.length > 0);
-  if (nonZero.length === 0) return 0;
-  const minuteRows = nonZero.flatMap((m) => m.buckets.map((b) => toMinuteRow(m.machineId, b)));
-  const n = await upsertMinuteRollups(db, minuteRows);
-  const hourly = regroup(nonZero, localHourStart);
-  const daily = regroup(nonZero, localDayStart);
-  // Hours and days in one statement (a data-modifying CTE), one round trip.
-  await db.execute(
-    sql`with h as (${upsertSql("machine_hourly_rollups", hourly)} returning 1) ${upsertSql("machine_daily_rollups", daily)}`,
-  );
-  return n;
+  if (nonZero.length === 0) return [];
+  const minute = minuteRollupsSql(nonZero.flatMap((m) => m.buckets.map((b) => toMinuteRow(m.machineId, b))));
+  return [
+    ...(minute ? [minute] : []),
+    upsertSql("machine_hourly_rollups", regroup(nonZero, localHourStart)),
+    upsertSql("machine_daily_rollups", regroup(nonZero, localDayStart)),
+  ];
 }

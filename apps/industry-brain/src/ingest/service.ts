@@ -1,11 +1,12 @@
-import { type ReadingBatch, WeftError } from "@weft/core";
-import { type DbHandle, ingestRawBatch, type ReadingRow } from "@weft/db";
+import { type BatchReading, type ReadingBatch, WeftError } from "@weft/core";
+import { type DbHandle, type EncodedReadings, ingestRawBatch, ReadingEncoder } from "@weft/db";
 import type { Logger } from "pino";
+import { auditSql } from "../audit.ts";
 import type { GatewayPrincipal } from "../auth/principal.ts";
 import { type DeriveOptions, type DeriveStats, deriveBatch } from "./derive.ts";
 import { type IngestMachine, resolveMachines } from "./machines.ts";
 import type { ReplayReading } from "./replay.ts";
-import { type RejectedReading, screenReadings } from "./validate.ts";
+import { type RejectedReading, timestampProblem } from "./validate.ts";
 
 export interface IngestResult {
   /** Readings stored (or, for a replayed batch, that had been stored the first time). */
@@ -28,8 +29,8 @@ export const DEFAULT_DERIVE: DeriveOptions = { staleMs: 5 * 60_000, microstopMs:
 
 /**
  * The ingest path: per-reading plausibility, machine resolution (auto-register, enterprise wall),
- * then one transaction that records (gateway, seq), inserts the raw readings with UNNEST and updates
- * rollups, jobs, intervals and live state. A replayed batch is accepted and writes nothing.
+ * then one transaction that records (gateway, seq), copies the raw readings in (binary COPY) and updates
+ * rollups, jobs, intervals, live state and the audit log. A replayed batch is accepted and writes nothing.
  * @example const r = await ingestBatch(deps, gateway, batch); // { accepted: 5000, duplicate: false, rejected: [] }
  */
 export async function ingestBatch(
@@ -47,57 +48,74 @@ export async function ingestBatch(
       },
     );
   }
-  const { kept, rejected } = screenReadings(batch.readings, deps.now());
-  const { machines, registered } = await resolveMachines(
-    deps.handle.db,
-    gateway.enterpriseId,
-    batch.readings.map((r) => r.machine),
-  );
+  const readings = batch.readings;
+  const keys = new Set<string>();
+  for (const r of readings) keys.add(r.machine);
+  const { machines, registered } = await resolveMachines(deps.handle.db, gateway.enterpriseId, [...keys]);
   if (registered.length > 0)
     deps.logger?.info({ gateway: gateway.id, machines: registered }, "machines registered by ingest");
 
-  const rows: ReadingRow[] = new Array(kept.length);
-  const byMachine = new Map<IngestMachine, ReplayReading[]>();
-  for (let k = 0; k < kept.length; k++) {
-    const r = batch.readings[kept[k] as number];
-    if (!r) continue;
-    const machine = machines.get(r.machine);
-    if (!machine) throw new WeftError("INTERNAL", `machine ${r.machine} vanished during ingest`);
-    rows[k] = {
-      machineId: machine.id,
-      pointKey: r.point,
-      ts: r.ts,
-      value: r.value,
-      quality: r.quality,
-      status: r.status ?? null,
-      signal: r.signal ?? null,
-    };
-    let list = byMachine.get(machine);
-    if (!list) {
-      list = [];
-      byMachine.set(machine, list);
-    }
-    list.push({
-      ts: r.ts,
-      pointKey: r.point,
-      signal: r.quality === "bad" ? null : (r.signal ?? null),
-      value: r.value,
-    });
-  }
+  const { encoded, byMachine, rejected } = prepareReadings(readings, machines, deps.now());
   let stats: DeriveStats | null = null;
   const res = await ingestRawBatch(
     deps.handle.db,
-    { gatewayId: gateway.id, seq: batch.seq, rows },
+    { gatewayId: gateway.id, seq: batch.seq, rows: encoded },
     {
       afterInsert: async (tx) => {
-        stats = await deriveBatch(tx, byMachine, deps.derive);
+        const audited = auditSql({ kind: "gateway", gateway }, "ingest.batch", `gateway:${gateway.id}`, {
+          seq: batch.seq,
+          readings: encoded.count,
+          rejected: rejected.length,
+          ...(registered.length > 0 ? { registered } : {}),
+        });
+        stats = await deriveBatch(tx, byMachine, deps.derive, [audited]);
       },
     },
   );
   if (stats)
     deps.logger?.debug(
-      { gateway: gateway.id, seq: batch.seq, readings: rows.length, ...(stats as DeriveStats) },
+      { gateway: gateway.id, seq: batch.seq, readings: encoded.count, ...(stats as DeriveStats) },
       "batch ingested",
     );
-  return { accepted: rows.length, duplicate: res.duplicate, rejected, registered };
+  return { accepted: encoded.count, duplicate: res.duplicate, rejected, registered };
+}
+
+/**
+ * One pass over a batch: screen each reading's timestamp, encode the kept ones for the raw COPY and
+ * group them per machine for derive.
+ */
+function prepareReadings(
+  readings: readonly BatchReading[],
+  machines: ReadonlyMap<string, IngestMachine>,
+  now: number,
+): { encoded: EncodedReadings; byMachine: Map<IngestMachine, ReplayReading[]>; rejected: RejectedReading[] } {
+  const rejected: RejectedReading[] = [];
+  const encoder = new ReadingEncoder({ expectedRows: readings.length });
+  const byMachine = new Map<IngestMachine, ReplayReading[]>();
+  let lastKey: string | null = null;
+  let machine: IngestMachine | undefined;
+  let list: ReplayReading[] = [];
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i] as BatchReading;
+    const problem = timestampProblem(r.ts, now);
+    if (problem !== null) {
+      rejected.push({ index: i, reason: problem });
+      continue;
+    }
+    if (r.machine !== lastKey) {
+      lastKey = r.machine;
+      machine = machines.get(r.machine);
+      if (!machine) throw new WeftError("INTERNAL", `machine ${r.machine} vanished during ingest`);
+      let l = byMachine.get(machine);
+      if (!l) {
+        l = [];
+        byMachine.set(machine, l);
+      }
+      list = l;
+    }
+    const signal = r.signal ?? null;
+    encoder.add((machine as IngestMachine).id, r.point, signal, r.ts, r.value, r.quality, r.status ?? null);
+    list.push({ ts: r.ts, pointKey: r.point, signal: r.quality === "bad" ? null : signal, value: r.value });
+  }
+  return { encoded: encoder.finish(), byMachine, rejected };
 }

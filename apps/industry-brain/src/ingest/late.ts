@@ -1,0 +1,210 @@
+import type { SignalRole } from "@weft/core";
+import { pgArray, queryRows, toDate, type WeftExecutor } from "@weft/db";
+import { sql } from "drizzle-orm";
+import { asRole, asState, msOf } from "./carry.ts";
+import type { Carry, ReplayReading } from "./replay.ts";
+
+/**
+ * Late data: a batch older than a machine's newest applied reading replays the machine from the
+ * minute it touches. The carry at that minute is rebuilt from raw readings, which have no
+ * per-machine index (a btree on (machine_id, ts) doubled the server's insert cost), only BRIN on ts,
+ * so a scan costs every machine's readings in its time window. Hence:
+ * - one scan serves all late machines of a batch;
+ * - the lookback is narrow first (15 minutes: enough for machines that report continuously) and
+ *   widens to two days only for machines whose last reading, a known counter, or (for machines
+ *   that ever had jobs) the job was not found in it.
+ */
+export const NARROW_LOOKBACK_MS = 15 * 60_000;
+/** How far back the brain looks for the state in effect before a late reading. */
+export const LOOKBACK_MS = 2 * 86_400_000;
+
+export interface LateWindow {
+  machine: { id: number; idealCycleS: number | null };
+  /** Minute start the replay begins at. */
+  from: number;
+  /** The machine's current carry: its counter points tell whether a narrow lookback found them all. */
+  current?: Carry;
+}
+
+/** Newest facts before `from` per machine, from raw readings. */
+interface Before {
+  lastTs: Map<number, number | null>;
+  counters: Map<number, Map<string, { role: string; value: number }>>;
+  job: Map<number, string | null>;
+}
+
+/** `unnest(ids, from, lookback start)` of a set of late windows, plus constant bounds for pruning. */
+function windowsSql(list: readonly LateWindow[], lookbackMs: number) {
+  const ids = list.map((w) => w.machine.id);
+  const minFrom = Math.min(...list.map((w) => w.from));
+  const maxFrom = Math.max(...list.map((w) => w.from));
+  return {
+    ids,
+    u: sql`unnest(${pgArray(ids, "int4")}, ${pgArray(
+      list.map((w) => new Date(w.from).toISOString()),
+      "text",
+    )},
+      ${pgArray(
+        list.map((w) => new Date(w.from - lookbackMs).toISOString()),
+        "text",
+      )}) as u(id, f, lb)`,
+    minFrom: new Date(minFrom).toISOString(),
+    minLb: new Date(minFrom - lookbackMs).toISOString(),
+    maxFrom: new Date(maxFrom).toISOString(),
+  };
+}
+
+/** One pass of the three "newest before `from`" queries over `[from - lookbackMs, from)`. */
+async function scanBefore(
+  tx: WeftExecutor,
+  list: readonly LateWindow[],
+  lookbackMs: number,
+): Promise<Before> {
+  const w = windowsSql(list, lookbackMs);
+  const inWindow = sql`r.machine_id = u.id and r.ts < u.f::timestamptz and r.ts >= u.lb::timestamptz
+    where r.machine_id = any(${pgArray(w.ids, "int4")})
+      and r.ts < ${w.maxFrom}::timestamptz and r.ts >= ${w.minLb}::timestamptz`;
+  const lasts = await queryRows<{ id: number; ts: unknown }>(
+    tx,
+    sql`select r.machine_id as id, max(r.ts) as ts from readings r join ${w.u} on ${inWindow} group by r.machine_id`,
+  );
+  const counters = await queryRows<{ id: number; point_key: string; signal: string; value_num: number }>(
+    tx,
+    sql`select distinct on (r.machine_id, r.point_key) r.machine_id as id, r.point_key, r.signal, r.value_num
+        from readings r join ${w.u} on ${inWindow}
+          and r.signal in ('goodCount', 'rejectCount', 'totalCount', 'energyKwh') and r.value_num is not null
+          and r.value_num >= 0 and r.quality < 2
+        order by r.machine_id, r.point_key, r.ts desc`,
+  );
+  const jobs = await queryRows<{ id: number; value_text: string | null; value_num: number | null }>(
+    tx,
+    sql`select distinct on (r.machine_id) r.machine_id as id, r.value_text, r.value_num
+        from readings r join ${w.u} on ${inWindow} and r.signal = 'job' and r.quality < 2
+        order by r.machine_id, r.ts desc`,
+  );
+  const out: Before = { lastTs: new Map(), counters: new Map(), job: new Map() };
+  for (const r of lasts) out.lastTs.set(Number(r.id), msOf(r.ts ?? null));
+  for (const c of counters) {
+    const id = Number(c.id);
+    const m = out.counters.get(id) ?? new Map();
+    m.set(c.point_key, { role: c.signal, value: Number(c.value_num) });
+    out.counters.set(id, m);
+  }
+  for (const j of jobs) {
+    const raw = j.value_text ?? (j.value_num === null ? null : String(j.value_num));
+    out.job.set(Number(j.id), raw && raw.trim() !== "" ? raw.trim() : null);
+  }
+  return out;
+}
+
+/** Whether a narrow scan answered everything for a machine, so the wide one is not needed. */
+function complete(b: Before, w: LateWindow, hadJobs: ReadonlySet<number>): boolean {
+  const id = w.machine.id;
+  if ((b.lastTs.get(id) ?? null) === null) return false;
+  const found = b.counters.get(id);
+  for (const point of Object.keys(w.current?.counters ?? {})) if (!found?.has(point)) return false;
+  return b.job.has(id) || !hadJobs.has(id);
+}
+
+async function machinesWithJobs(tx: WeftExecutor, ids: readonly number[]): Promise<Set<number>> {
+  const rows = await queryRows<{ id: number }>(
+    tx,
+    sql`select distinct machine_id as id from jobs where machine_id = any(${pgArray([...ids], "int4")})`,
+  );
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** The newest facts before each window's `from`: a narrow scan for all, a wide one where needed. */
+async function factsBefore(tx: WeftExecutor, list: readonly LateWindow[]): Promise<Before> {
+  const narrow = await scanBefore(tx, list, NARROW_LOOKBACK_MS);
+  const hadJobs = await machinesWithJobs(
+    tx,
+    list.map((w) => w.machine.id),
+  );
+  const wide = list.filter((w) => !complete(narrow, w, hadJobs));
+  if (wide.length === 0) return narrow;
+  const more = await scanBefore(tx, wide, LOOKBACK_MS);
+  for (const w of wide) {
+    const id = w.machine.id;
+    narrow.lastTs.set(id, more.lastTs.get(id) ?? null);
+    narrow.counters.set(id, more.counters.get(id) ?? new Map());
+    if (more.job.has(id)) narrow.job.set(id, more.job.get(id) ?? null);
+    else narrow.job.delete(id);
+  }
+  return narrow;
+}
+
+/**
+ * The carried state at each window's `from` (a minute start), rebuilt from stored raw readings and
+ * state intervals, for replaying a window that late readings changed.
+ */
+export async function carriesAt(tx: WeftExecutor, list: readonly LateWindow[]): Promise<Map<number, Carry>> {
+  const out = new Map<number, Carry>();
+  if (list.length === 0) return out;
+  const before = await factsBefore(tx, list);
+  for (const { machine, from } of list) {
+    const f = new Date(from).toISOString();
+    const lastTs = before.lastTs.get(machine.id) ?? null;
+    const lastIso = lastTs === null ? null : new Date(lastTs).toISOString();
+    // An offline gap that starts at the last reading before `from` was only known once later data came:
+    // at `from` the full replay has not seen it yet, so it is skipped.
+    const ivs = await queryRows<{ state: string; start_ts: unknown }>(
+      tx,
+      sql`select state, start_ts from machine_state_intervals where machine_id = ${machine.id} and start_ts < ${f}::timestamptz
+          and not (state = 'offline' and ${lastIso}::timestamptz is not null and start_ts >= ${lastIso}::timestamptz)
+        order by start_ts desc, id desc limit 2`,
+    );
+    const [cur, prev] = ivs;
+    const curState = asState(cur?.state);
+    const carry: Carry = {
+      lastTs,
+      state: curState === "offline" ? null : curState,
+      stateSince: cur ? msOf(cur.start_ts) : null,
+      prevState: asState(prev?.state),
+      jobId: before.job.get(machine.id) ?? null,
+      idealCycleS: machine.idealCycleS,
+      counters: {},
+    };
+    for (const [point, c] of before.counters.get(machine.id) ?? []) {
+      const role = asRole(c.role);
+      if (role) carry.counters[point] = { role, last: c.value };
+    }
+    out.set(machine.id, carry);
+  }
+  return out;
+}
+
+/** Stored readings of each window's machine from its `from` on, in one scan, keyed by machine id. */
+export async function readingsSinceMany(
+  tx: WeftExecutor,
+  list: readonly LateWindow[],
+): Promise<Map<number, ReplayReading[]>> {
+  const out = new Map<number, ReplayReading[]>();
+  for (const { machine } of list) out.set(machine.id, []);
+  if (list.length === 0) return out;
+  const w = windowsSql(list, 0);
+  const rows = await queryRows<{
+    id: number;
+    point_key: string;
+    ts: unknown;
+    value_num: number | null;
+    value_text: string | null;
+    signal: string | null;
+    quality: number;
+  }>(
+    tx,
+    sql`select r.machine_id as id, r.point_key, r.ts, r.value_num, r.value_text, r.signal, r.quality
+        from readings r join ${w.u} on r.machine_id = u.id and r.ts >= u.f::timestamptz
+        where r.machine_id = any(${pgArray(w.ids, "int4")}) and r.ts >= ${w.minFrom}::timestamptz
+        order by r.machine_id, r.ts`,
+  );
+  for (const r of rows) {
+    out.get(Number(r.id))?.push({
+      ts: toDate(r.ts).getTime(),
+      pointKey: r.point_key,
+      signal: Number(r.quality) < 2 ? ((r.signal as SignalRole | null) ?? null) : null,
+      value: r.value_text ?? (r.value_num === null ? null : Number(r.value_num)),
+    });
+  }
+  return out;
+}
