@@ -11,7 +11,7 @@ import {
 import type { StateInterval } from "@weft/kpi";
 import { type SQL, sql } from "drizzle-orm";
 import { loadCarries, lockMachines } from "./carry.ts";
-import { carriesAt, type LateWindow, readingsSinceMany } from "./late.ts";
+import { carriesAt, type IntervalCut, type LateStart, type LateWindow, readingsSinceMany } from "./late.ts";
 import type { IngestMachine } from "./machines.ts";
 import {
   type Carry,
@@ -40,8 +40,8 @@ interface MachineOutcome {
   machine: IngestMachine;
   start: Carry;
   result: ReplayResult;
-  /** Late path: intervals from this start are replaced. */
-  replaceIntervalsFrom: number | null;
+  /** Late path: stored intervals from this one on are replaced. */
+  replaceIntervalsFrom: IntervalCut | null;
   buckets: MachineBuckets["buckets"];
   jobs: ReplayResult["jobs"];
 }
@@ -104,9 +104,7 @@ export async function deriveBatch(
     for (const l of late) {
       const start = starts.get(l.machine.id);
       if (!start) continue;
-      outcomes.push(
-        replayLate(l.machine, l.readings, l.carry, l.from, start, stored.get(l.machine.id) ?? [], base),
-      );
+      outcomes.push(replayLate(l.machine, l.readings, l.carry, start, stored.get(l.machine.id) ?? [], base));
     }
   }
   const lateMachines = late.length;
@@ -122,8 +120,7 @@ function replayLate(
   machine: IngestMachine,
   batch: readonly ReplayReading[],
   current: Carry,
-  from: number,
-  start: Carry,
+  { carry: start, replaceFrom }: LateStart,
   after: readonly ReplayReading[],
   base: Omit<ReplayOptions, "roles">,
 ): MachineOutcome {
@@ -136,7 +133,7 @@ function replayLate(
     machine,
     start,
     result: a,
-    replaceIntervalsFrom: start.stateSince ?? from,
+    replaceIntervalsFrom: replaceFrom,
     buckets: subtractBuckets(a.buckets, b.buckets),
     jobs: subtractJobs(a.jobs, b.jobs),
   };
@@ -252,7 +249,7 @@ async function deleteReplacedIntervals(
       o.result.carry.stateSince !== o.start.stateSince,
   );
   if (changed.length === 0) return null;
-  // Open-only machines lose their open interval; late ones everything from the replay's start.
+  // Open-only machines lose their open interval; late ones every interval from the cut on.
   await queryPrepared(
     tx,
     sql`delete from machine_state_intervals i
@@ -261,10 +258,14 @@ async function deleteReplacedIntervals(
       "int4",
     )},
       ${pgArray(
-        changed.map((o) => o.replaceIntervalsFrom),
+        changed.map((o) => o.replaceIntervalsFrom?.startTs ?? null),
         "float8",
-      )}) as u(id, f)
-    where i.machine_id = u.id and (i.end_ts is null or (u.f is not null and i.start_ts >= to_timestamp(u.f / 1000.0)))`,
+      )}, ${pgArray(
+        changed.map((o) => o.replaceIntervalsFrom?.id ?? null),
+        "int8",
+      )}) as u(id, f, fid)
+    where i.machine_id = u.id and (i.end_ts is null
+      or (u.f is not null and (i.start_ts, i.id) >= (to_timestamp(u.f / 1000.0), u.fid)))`,
   );
   const rows: Array<{ m: number; s: string; a: number; b: number | null }> = [];
   for (const o of changed) {

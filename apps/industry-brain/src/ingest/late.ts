@@ -135,11 +135,30 @@ async function factsBefore(tx: WeftExecutor, list: readonly LateWindow[]): Promi
 }
 
 /**
+ * Where a late replay's stored state intervals start being replaced: every interval at or after
+ * `(startTs, id)` in (start_ts, id) order. The replay starts inside the carry's current interval
+ * and rebuilds it and everything after; the interval before it (the carry's `prevState`, possibly a
+ * zero-length one at the same instant) must survive, or the next batch loses it.
+ */
+export interface IntervalCut {
+  startTs: number;
+  id: number;
+}
+
+export interface LateStart {
+  carry: Carry;
+  replaceFrom: IntervalCut;
+}
+
+/**
  * The carried state at each window's `from` (a minute start), rebuilt from stored raw readings and
  * state intervals, for replaying a window that late readings changed.
  */
-export async function carriesAt(tx: WeftExecutor, list: readonly LateWindow[]): Promise<Map<number, Carry>> {
-  const out = new Map<number, Carry>();
+export async function carriesAt(
+  tx: WeftExecutor,
+  list: readonly LateWindow[],
+): Promise<Map<number, LateStart>> {
+  const out = new Map<number, LateStart>();
   if (list.length === 0) return out;
   const before = await factsBefore(tx, list);
   for (const { machine, from } of list) {
@@ -148,9 +167,9 @@ export async function carriesAt(tx: WeftExecutor, list: readonly LateWindow[]): 
     const lastIso = lastTs === null ? null : new Date(lastTs).toISOString();
     // An offline gap that starts at the last reading before `from` was only known once later data came:
     // at `from` the full replay has not seen it yet, so it is skipped.
-    const ivs = await queryRows<{ state: string; start_ts: unknown }>(
+    const ivs = await queryRows<{ id: number; state: string; start_ts: unknown }>(
       tx,
-      sql`select state, start_ts from machine_state_intervals where machine_id = ${machine.id} and start_ts < ${f}::timestamptz
+      sql`select id, state, start_ts from machine_state_intervals where machine_id = ${machine.id} and start_ts < ${f}::timestamptz
           and not (state = 'offline' and ${lastIso}::timestamptz is not null and start_ts >= ${lastIso}::timestamptz)
         order by start_ts desc, id desc limit 2`,
     );
@@ -169,7 +188,12 @@ export async function carriesAt(tx: WeftExecutor, list: readonly LateWindow[]): 
       const role = asRole(c.role);
       if (role) carry.counters[point] = { role, last: c.value };
     }
-    out.set(machine.id, carry);
+    // Without a current interval, offline gaps skipped above (from the last reading on) are rebuilt.
+    const replaceFrom: IntervalCut =
+      cur && carry.stateSince !== null
+        ? { startTs: carry.stateSince, id: Number(cur.id) }
+        : { startTs: Math.min(from, lastTs ?? from), id: 0 };
+    out.set(machine.id, { carry, replaceFrom });
   }
   return out;
 }
