@@ -85,6 +85,41 @@ describe("replay", () => {
     expect(t("running_s")).toBe(120 + 30 + 90 + 60);
   });
 
+  it("does not count a stop after an offline gap as a microstop: it is not between two running intervals", () => {
+    const rs: ReplayReading[] = [
+      { ts: T0, pointKey: "s", signal: "state", value: "running" },
+      { ts: T0 + 30_000, pointKey: "s", signal: "state", value: "running" },
+      // 420 s without data (> staleMs): offline. The machine comes back down, then runs 35 s later.
+      { ts: T0 + 450_000, pointKey: "s", signal: "state", value: "down" },
+      { ts: T0 + 485_000, pointKey: "s", signal: "state", value: "running" },
+      { ts: T0 + 490_000, pointKey: "s", signal: "state", value: "running" },
+    ];
+    const r = replay(emptyCarry(), rs, { ...OPTS, roles: [] });
+    const t = (k: "running_s" | "down_s" | "offline_s" | "microstops" | "failures") =>
+      r.buckets.reduce((s, b) => s + b[k], 0);
+    expect([t("running_s"), t("down_s"), t("offline_s")]).toEqual([35, 35, 420]);
+    expect([t("microstops"), t("failures")]).toEqual([0, 1]);
+    // The running state carried across the gap held for no time: it is no interval of its own.
+    expect(r.intervals.filter((i) => i.start === T0 + 450_000).map((i) => i.state)).toEqual(["down"]);
+  });
+
+  it("ignores a state that held for no time (two changes at one instant): no failure, microstop as in @weft/kpi", () => {
+    const rs: ReplayReading[] = [
+      { ts: T0, pointKey: "a", signal: "state", value: "running" },
+      // Down and idle reported at the same instant: the down lasted no time and is no failure.
+      { ts: T0 + 60_000, pointKey: "a", signal: "state", value: "down" },
+      { ts: T0 + 60_000, pointKey: "b", signal: "state", value: "idle" },
+      { ts: T0 + 80_000, pointKey: "b", signal: "state", value: "running" },
+      { ts: T0 + 140_000, pointKey: "b", signal: "state", value: "running" },
+    ];
+    const r = replay(emptyCarry(), rs, { ...OPTS, roles: [] });
+    const t = (k: "running_s" | "down_s" | "idle_s" | "microstops" | "microstop_s" | "failures") =>
+      r.buckets.reduce((s, b) => s + b[k], 0);
+    // The 20 s idle sits between two running intervals: a microstop.
+    expect([t("running_s"), t("down_s"), t("idle_s")]).toEqual([140, 0, 0]);
+    expect([t("microstops"), t("microstop_s"), t("failures")]).toEqual([1, 20, 0]);
+  });
+
   it("treats a counter drop as a reset (new job), never as negative production", () => {
     const rs: ReplayReading[] = [
       { ts: T0, pointKey: "c", signal: "totalCount", value: 500 },

@@ -167,7 +167,8 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
     }
   };
   const closeInterval = (at: number): void => {
-    // Zero-length intervals are kept: the stored intervals must let a replay rebuild the exact carry.
+    // Zero-length intervals are kept (a state set at the last reading before an offline gap): the
+    // late path rebuilds the carry before the gap from them.
     if (c.state !== null && c.stateSince !== null && at >= c.stateSince) {
       intervals.push({ start: c.stateSince, end: at, state: c.state });
     }
@@ -198,6 +199,14 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
       }
       if (s === c.state) continue;
       const since = c.stateSince;
+      if (c.state !== null && since === r.ts) {
+        // The current state has held for no time (a state carried across an offline gap and replaced
+        // at the gap's first reading, or two changes at one instant): as in @weft/kpi's microstop
+        // detection it never happened, so it is not recorded and not the state before `s`.
+        c.state = s;
+        gapInState = false;
+        continue;
+      }
       const isMicrostop =
         s === "running" &&
         (c.state === "down" || c.state === "idle") &&

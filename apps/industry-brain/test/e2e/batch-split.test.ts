@@ -163,18 +163,17 @@ describeEachDb("batch boundaries do not change the result", (db) => {
     await expectSameAsOneReplay(machine, [...first, ...change, ...count]);
   });
 
-  it("keeps the interval before a late replay's start (a stop after an offline gap stays a microstop)", async () => {
+  it("keeps the intervals before a late replay's start (a stop right after an offline gap)", async () => {
     const machine = "late-keeps-prev";
     const at = (s: number, point: string, signal: BatchReading["signal"], value: BatchReading["value"]) =>
       ({ machine, point, signal, ts: T0 + s * 1000, value, quality: "good" }) satisfies BatchReading;
-    // Running, an offline gap, then down: the replay records a zero-length running interval at 450 s
-    // (the state carried across the gap), which is the state before the down interval.
+    // Running, an offline gap, then down at the first reading after it, then running 35 s later:
+    // the down follows offline, so it is down time (not a microstop) however the batches are cut.
     const first = [at(10, "State", "state", "running"), at(30, "State", "state", "running")];
     const afterGap = [at(450, "State", "state", "down"), at(480, "Total", "totalCount", 0)];
     const sameInstant = [at(480, "Waste", "rejectCount", 0)]; // late: at the newest applied instant
     const restart = [at(485, "State", "state", "running"), at(490, "Total", "totalCount", 0)];
     for (const b of [first, afterGap, sameInstant, restart]) await send(b);
-    // Down for 35 s between running: a microstop, counted as running (speed loss), as in one replay.
     await expectSameAsOneReplay(machine, [...first, ...afterGap, ...sameInstant, ...restart]);
   });
 
