@@ -99,8 +99,9 @@ export async function deriveBatch(
   }
   if (late.length > 0) {
     // Late machines share each scan of raw readings (one query for all, not one per machine).
-    const starts = await carriesAt(tx, late);
     const stored = await readingsSinceMany(tx, late);
+    for (const l of late) l.idealChanges = (stored.get(l.machine.id) ?? []).some(isIdealCycle);
+    const starts = await carriesAt(tx, late);
     for (const l of late) {
       const start = starts.get(l.machine.id);
       if (!start) continue;
@@ -115,6 +116,9 @@ export async function deriveBatch(
     minuteBuckets: outcomes.reduce((s, o) => s + o.buckets.length, 0),
   };
 }
+
+/** A reported ideal cycle time (any value: erring towards a lookup is only slower). */
+const isIdealCycle = (r: ReplayReading): boolean => r.signal === "idealCycleS";
 
 function replayLate(
   machine: IngestMachine,

@@ -11,8 +11,9 @@ import type { Carry, ReplayReading } from "./replay.ts";
  * so a scan costs every machine's readings in its time window. Hence:
  * - one scan serves all late machines of a batch;
  * - the lookback is narrow first (15 minutes: enough for machines that report continuously) and
- *   widens to two days only for machines whose last reading, a known counter, or (for machines
- *   that ever had jobs) the job was not found in it.
+ *   widens to two days only for machines whose last reading, a known counter, (for machines
+ *   that ever had jobs) the job, or (when the replayed readings change it) the ideal cycle time
+ *   was not found in it.
  */
 export const NARROW_LOOKBACK_MS = 15 * 60_000;
 /** How far back the brain looks for the state in effect before a late reading. */
@@ -24,6 +25,11 @@ export interface LateWindow {
   from: number;
   /** The machine's current carry: its counter points tell whether a narrow lookback found them all. */
   current?: Carry;
+  /**
+   * The replayed readings change the ideal cycle time, so the machine's current one is not the one in
+   * effect at `from`: look up the newest reported before it.
+   */
+  idealChanges?: boolean;
 }
 
 /** Newest facts before `from` per machine, from raw readings. */
@@ -31,6 +37,7 @@ interface Before {
   lastTs: Map<number, number | null>;
   counters: Map<number, Map<string, { role: string; value: number }>>;
   job: Map<number, string | null>;
+  idealCycleS: Map<number, number>;
 }
 
 /** `unnest(ids, from, lookback start)` of a set of late windows, plus constant bounds for pruning. */
@@ -76,13 +83,20 @@ async function scanBefore(
           and r.value_num >= 0 and r.quality < 2
         order by r.machine_id, r.point_key, r.ts desc`,
   );
-  const jobs = await queryRows<{ id: number; value_text: string | null; value_num: number | null }>(
+  // The newest job and the newest valid (positive numeric) ideal cycle time.
+  const marks = await queryRows<{
+    id: number;
+    signal: string;
+    value_text: string | null;
+    value_num: number | null;
+  }>(
     tx,
-    sql`select distinct on (r.machine_id) r.machine_id as id, r.value_text, r.value_num
-        from readings r join ${w.u} on ${inWindow} and r.signal = 'job' and r.quality < 2
-        order by r.machine_id, r.ts desc`,
+    sql`select distinct on (r.machine_id, r.signal) r.machine_id as id, r.signal, r.value_text, r.value_num
+        from readings r join ${w.u} on ${inWindow} and r.quality < 2
+          and (r.signal = 'job' or (r.signal = 'idealCycleS' and r.value_num > 0))
+        order by r.machine_id, r.signal, r.ts desc`,
   );
-  const out: Before = { lastTs: new Map(), counters: new Map(), job: new Map() };
+  const out: Before = { lastTs: new Map(), counters: new Map(), job: new Map(), idealCycleS: new Map() };
   for (const r of lasts) out.lastTs.set(Number(r.id), msOf(r.ts ?? null));
   for (const c of counters) {
     const id = Number(c.id);
@@ -90,7 +104,11 @@ async function scanBefore(
     m.set(c.point_key, { role: c.signal, value: Number(c.value_num) });
     out.counters.set(id, m);
   }
-  for (const j of jobs) {
+  for (const j of marks) {
+    if (j.signal === "idealCycleS") {
+      out.idealCycleS.set(Number(j.id), Number(j.value_num));
+      continue;
+    }
     const raw = j.value_text ?? (j.value_num === null ? null : String(j.value_num));
     out.job.set(Number(j.id), raw && raw.trim() !== "" ? raw.trim() : null);
   }
@@ -103,6 +121,7 @@ function complete(b: Before, w: LateWindow, hadJobs: ReadonlySet<number>): boole
   if ((b.lastTs.get(id) ?? null) === null) return false;
   const found = b.counters.get(id);
   for (const point of Object.keys(w.current?.counters ?? {})) if (!found?.has(point)) return false;
+  if (w.idealChanges && !b.idealCycleS.has(id)) return false;
   return b.job.has(id) || !hadJobs.has(id);
 }
 
@@ -130,6 +149,9 @@ async function factsBefore(tx: WeftExecutor, list: readonly LateWindow[]): Promi
     narrow.counters.set(id, more.counters.get(id) ?? new Map());
     if (more.job.has(id)) narrow.job.set(id, more.job.get(id) ?? null);
     else narrow.job.delete(id);
+    const ideal = more.idealCycleS.get(id);
+    if (ideal !== undefined) narrow.idealCycleS.set(id, ideal);
+    else narrow.idealCycleS.delete(id);
   }
   return narrow;
 }
@@ -161,7 +183,7 @@ export async function carriesAt(
   const out = new Map<number, LateStart>();
   if (list.length === 0) return out;
   const before = await factsBefore(tx, list);
-  for (const { machine, from } of list) {
+  for (const { machine, from, idealChanges } of list) {
     const f = new Date(from).toISOString();
     const lastTs = before.lastTs.get(machine.id) ?? null;
     const lastIso = lastTs === null ? null : new Date(lastTs).toISOString();
@@ -181,7 +203,9 @@ export async function carriesAt(
       stateSince: cur ? msOf(cur.start_ts) : null,
       prevState: asState(prev?.state),
       jobId: before.job.get(machine.id) ?? null,
-      idealCycleS: machine.idealCycleS,
+      // Unless the replay changes it, the current ideal cycle time is the one in effect at `from`.
+      // One reported more than two days before a change falls back to the current one (documented).
+      idealCycleS: (idealChanges ? before.idealCycleS.get(machine.id) : undefined) ?? machine.idealCycleS,
       counters: {},
     };
     for (const [point, c] of before.counters.get(machine.id) ?? []) {

@@ -177,25 +177,49 @@ describeEachDb("batch boundaries do not change the result", (db) => {
     await expectSameAsOneReplay(machine, [...first, ...afterGap, ...sameInstant, ...restart]);
   });
 
+  it("applies late data with the ideal cycle time in effect at its time, not the current one", async () => {
+    const machine = "late-ideal";
+    const at = (s: number, point: string, signal: BatchReading["signal"], value: BatchReading["value"]) =>
+      ({ machine, point, signal, ts: T0 + s * 1000, value, quality: "good" }) satisfies BatchReading;
+    const first = [at(10, "IdealCycle", "idealCycleS", 0.5), at(10, "Total", "totalCount", 0)];
+    const late = [at(70, "Total", "totalCount", 10)];
+    const changed = [at(80, "IdealCycle", "idealCycleS", 1.2), at(80, "Total", "totalCount", 20)];
+    for (const b of [first, changed, late]) await send(b);
+    // 10 units at 0.5 s and 10 at 1.2 s: 17 s of ideal time (24 s if the late units used 1.2 s).
+    await expectSameAsOneReplay(machine, [...first, ...late, ...changed]);
+    const [row] = await db.handle.query<{ ideal: number }>(
+      sql`select sum(r.ideal_s)::float8 as ideal from machine_minute_rollups r
+          join machines m on m.id = r.machine_id where m.key = ${machine}`,
+    );
+    expect(Number(row?.ideal)).toBeCloseTo(17, 6);
+  });
+
   it("equals one replay when the batches arrive in any order (late data) (property)", async () => {
-    // Batches hold whole polls here, and the ideal cycle time is reported once, first: out of order,
-    // the brain infers a machine's counter roles from the counters it has seen so far and uses the
-    // machine's current ideal cycle time, so a poll cut in two or an ideal cycle time that changes
-    // within late data can attribute differently than one replay (documented in the README).
+    // Batches hold whole polls here: out of order, the brain infers a machine's counter roles from the
+    // counters it has seen so far, so a poll cut in two can attribute a reject counter differently
+    // than one replay (documented in the README). The first poll reports the ideal cycle time. Either
+    // it is never reported again and the polls come in any order, or it changes later and the first
+    // poll comes first: late data looks up the ideal cycle time reported before it, and without one
+    // (late data older than every report) the brain cannot know the value it used then.
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 5, maxLength: 60 }),
         fc.array(fc.nat(1000), { minLength: 1, maxLength: 5 }),
         fc.nat(),
-        async (generated, cuts, seed) => {
+        fc.boolean(),
+        async (generated, cuts, seed, idealChanges) => {
           const machine = `late-${run++}`;
-          const steps = generated.map((st, i) => ({ ...st, ideal: i === 0 ? 0.5 : undefined }));
+          const steps = generated.map((st, i) => ({
+            ...st,
+            ideal: i === 0 ? 0.5 : idealChanges ? st.ideal : undefined,
+          }));
           const samples = toSamples(machine, steps);
           const ps = parts(samples, cuts).map((p) => p.flat());
           // A seeded rotation and swap: a deterministic reordering fast-check can shrink.
           const order = ps.map((_, i) => (i + seed) % ps.length);
           if (order.length > 1)
             [order[0], order[order.length - 1]] = [order[order.length - 1] ?? 0, order[0] ?? 0];
+          if (idealChanges) order.sort((x, y) => (x === 0 ? -1 : y === 0 ? 1 : 0));
           for (const i of order) await send(ps[i] ?? []);
           await expectSameAsOneReplay(machine, samples.flat());
         },
