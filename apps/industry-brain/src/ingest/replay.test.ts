@@ -1,3 +1,4 @@
+import type { BUCKET_FIELDS } from "@weft/kpi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chunk, pressStream } from "../../test/fixtures/stream.ts";
@@ -15,10 +16,7 @@ function toReplay(machine: string, n: number, seed: number): ReplayReading[] {
   }));
 }
 
-function sum(
-  buckets: ReturnType<typeof replay>["buckets"],
-  k: "running_s" | "produced" | "offline_s" | "energy_kwh",
-) {
+function sum(buckets: ReturnType<typeof replay>["buckets"], k: (typeof BUCKET_FIELDS)[number]) {
   return buckets.reduce((s, b) => s + b[k], 0);
 }
 
@@ -77,8 +75,7 @@ describe("replay", () => {
       { ts: T0 + 460_000, pointKey: "s", signal: "state", value: "running" },
     ];
     const r = replay(emptyCarry(), rs, { ...OPTS, roles: [] });
-    const t = (k: "running_s" | "down_s" | "microstop_s" | "microstops") =>
-      r.buckets.reduce((s, b) => s + b[k], 0);
+    const t = (k: (typeof BUCKET_FIELDS)[number]) => sum(r.buckets, k);
     expect(t("microstops")).toBe(1);
     expect(t("microstop_s")).toBe(30);
     expect(t("down_s")).toBe(160);
@@ -95,8 +92,7 @@ describe("replay", () => {
       { ts: T0 + 490_000, pointKey: "s", signal: "state", value: "running" },
     ];
     const r = replay(emptyCarry(), rs, { ...OPTS, roles: [] });
-    const t = (k: "running_s" | "down_s" | "offline_s" | "microstops" | "failures") =>
-      r.buckets.reduce((s, b) => s + b[k], 0);
+    const t = (k: (typeof BUCKET_FIELDS)[number]) => sum(r.buckets, k);
     expect([t("running_s"), t("down_s"), t("offline_s")]).toEqual([35, 35, 420]);
     expect([t("microstops"), t("failures")]).toEqual([0, 1]);
     // The running state carried across the gap held for no time: it is no interval of its own.
@@ -113,8 +109,7 @@ describe("replay", () => {
       { ts: T0 + 140_000, pointKey: "b", signal: "state", value: "running" },
     ];
     const r = replay(emptyCarry(), rs, { ...OPTS, roles: [] });
-    const t = (k: "running_s" | "down_s" | "idle_s" | "microstops" | "microstop_s" | "failures") =>
-      r.buckets.reduce((s, b) => s + b[k], 0);
+    const t = (k: (typeof BUCKET_FIELDS)[number]) => sum(r.buckets, k);
     // The 20 s idle sits between two running intervals: a microstop.
     expect([t("running_s"), t("down_s"), t("idle_s")]).toEqual([140, 0, 0]);
     expect([t("microstops"), t("microstop_s"), t("failures")]).toEqual([1, 20, 0]);

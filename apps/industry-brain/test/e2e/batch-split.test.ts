@@ -63,6 +63,18 @@ function toSamples(machine: string, steps: readonly Step[]): BatchReading[][] {
   return samples;
 }
 
+/** A reading of `machine`, `s` seconds after T0: hand-written examples. */
+const readingsOf =
+  (machine: string) =>
+  (s: number, point: string, signal: BatchReading["signal"], value: BatchReading["value"]): BatchReading => ({
+    machine,
+    point,
+    signal,
+    ts: T0 + s * 1000,
+    value,
+    quality: "good",
+  });
+
 /**
  * The incremental ingest path (carry stored between batches) gives the same rollups and job ledger as
  * one replay of the whole stream, wherever the batches are cut: state, job and counter carries
@@ -153,8 +165,7 @@ describeEachDb("batch boundaries do not change the result", (db) => {
 
   it("re-attributes a count when its instant's job change arrives in a later batch", async () => {
     const machine = "same-instant";
-    const at = (s: number, point: string, signal: BatchReading["signal"], value: BatchReading["value"]) =>
-      ({ machine, point, signal, ts: T0 + s * 1000, value, quality: "good" }) satisfies BatchReading;
+    const at = readingsOf(machine);
     const first = [at(5, "Job", "job", "J-1"), at(5, "Total", "totalCount", 0)];
     const count = [at(35, "Total", "totalCount", 1)];
     const change = [at(35, "Job", "job", "J-2")];
@@ -165,8 +176,7 @@ describeEachDb("batch boundaries do not change the result", (db) => {
 
   it("keeps the intervals before a late replay's start (a stop right after an offline gap)", async () => {
     const machine = "late-keeps-prev";
-    const at = (s: number, point: string, signal: BatchReading["signal"], value: BatchReading["value"]) =>
-      ({ machine, point, signal, ts: T0 + s * 1000, value, quality: "good" }) satisfies BatchReading;
+    const at = readingsOf(machine);
     // Running, an offline gap, then down at the first reading after it, then running 35 s later:
     // the down follows offline, so it is down time (not a microstop) however the batches are cut.
     const first = [at(10, "State", "state", "running"), at(30, "State", "state", "running")];
@@ -179,8 +189,7 @@ describeEachDb("batch boundaries do not change the result", (db) => {
 
   it("applies late data with the ideal cycle time in effect at its time, not the current one", async () => {
     const machine = "late-ideal";
-    const at = (s: number, point: string, signal: BatchReading["signal"], value: BatchReading["value"]) =>
-      ({ machine, point, signal, ts: T0 + s * 1000, value, quality: "good" }) satisfies BatchReading;
+    const at = readingsOf(machine);
     const first = [at(10, "IdealCycle", "idealCycleS", 0.5), at(10, "Total", "totalCount", 0)];
     const late = [at(70, "Total", "totalCount", 10)];
     const changed = [at(80, "IdealCycle", "idealCycleS", 1.2), at(80, "Total", "totalCount", 20)];
