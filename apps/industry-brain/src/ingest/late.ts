@@ -172,6 +172,53 @@ export interface LateStart {
   replaceFrom: IntervalCut;
 }
 
+interface StoredInterval {
+  id: number;
+  state: string;
+  start_ts: unknown;
+}
+
+/**
+ * The last two state intervals starting before each window's `from` (newest first), in one query.
+ * An offline gap that starts at the last reading before `from` was only known once later data came:
+ * at `from` the full replay has not seen it yet, so it is skipped.
+ */
+async function intervalsBefore(
+  tx: WeftExecutor,
+  list: readonly LateWindow[],
+  lastTs: ReadonlyMap<number, number | null>,
+): Promise<Map<number, StoredInterval[]>> {
+  const lastIso = list.map((w) => {
+    const t = lastTs.get(w.machine.id) ?? null;
+    return t === null ? null : new Date(t).toISOString();
+  });
+  const rows = await queryRows<StoredInterval & { machine_id: number }>(
+    tx,
+    sql`select u.id as machine_id, i.id, i.state, i.start_ts
+        from unnest(${pgArray(
+          list.map((w) => w.machine.id),
+          "int4",
+        )}, ${pgArray(
+          list.map((w) => new Date(w.from).toISOString()),
+          "text",
+        )}, ${pgArray(lastIso, "text")}) as u(id, f, last)
+        cross join lateral (
+          select id, state, start_ts from machine_state_intervals i
+          where i.machine_id = u.id and i.start_ts < u.f::timestamptz
+            and not (i.state = 'offline' and u.last is not null and i.start_ts >= u.last::timestamptz)
+          order by i.start_ts desc, i.id desc limit 2) i
+        order by u.id, i.start_ts desc, i.id desc`,
+  );
+  const out = new Map<number, StoredInterval[]>();
+  for (const r of rows) {
+    const id = Number(r.machine_id);
+    const ivs = out.get(id) ?? [];
+    ivs.push(r);
+    out.set(id, ivs);
+  }
+  return out;
+}
+
 /**
  * The carried state at each window's `from` (a minute start), rebuilt from stored raw readings and
  * state intervals, for replaying a window that late readings changed.
@@ -183,19 +230,10 @@ export async function carriesAt(
   const out = new Map<number, LateStart>();
   if (list.length === 0) return out;
   const before = await factsBefore(tx, list);
+  const intervals = await intervalsBefore(tx, list, before.lastTs);
   for (const { machine, from, idealChanges } of list) {
-    const f = new Date(from).toISOString();
     const lastTs = before.lastTs.get(machine.id) ?? null;
-    const lastIso = lastTs === null ? null : new Date(lastTs).toISOString();
-    // An offline gap that starts at the last reading before `from` was only known once later data came:
-    // at `from` the full replay has not seen it yet, so it is skipped.
-    const ivs = await queryRows<{ id: number; state: string; start_ts: unknown }>(
-      tx,
-      sql`select id, state, start_ts from machine_state_intervals where machine_id = ${machine.id} and start_ts < ${f}::timestamptz
-          and not (state = 'offline' and ${lastIso}::timestamptz is not null and start_ts >= ${lastIso}::timestamptz)
-        order by start_ts desc, id desc limit 2`,
-    );
-    const [cur, prev] = ivs;
+    const [cur, prev] = intervals.get(machine.id) ?? [];
     const curState = asState(cur?.state);
     const carry: Carry = {
       lastTs,
