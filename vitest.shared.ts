@@ -43,7 +43,16 @@ if (typeof objectCtor.groupBy !== "function") {
   };
 }
 
+/**
+ * Workspace packages export `dist/` to consumers and their TypeScript source under the
+ * `@weft/source` condition: tests resolve that condition first, so they run on the source with
+ * no build step. The rest are vite's defaults (listing conditions replaces them).
+ */
+const SOURCE_FIRST = ["@weft/source", "module", "node", "development|production"];
+
 export const sharedConfig = defineConfig({
+  resolve: { conditions: SOURCE_FIRST },
+  ssr: { resolve: { conditions: SOURCE_FIRST } },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,

@@ -38,7 +38,12 @@ let status = 0;
 for (const name of wanted.length ? wanted : [...entries.keys()].sort()) {
   const { file, cwd } = entries.get(name);
   console.log(`\n=== bench ${name} (${path.relative(root, file)})`);
-  const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [file], { cwd, stdio: "inherit" });
+  // Through NODE_OPTIONS the source condition also reaches the simulators a bench starts itself.
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --conditions=@weft/source`.trim(),
+  };
+  const r = spawnSync(path.join(root, "node_modules", ".bin", "tsx"), [file], { cwd, env, stdio: "inherit" });
   if (r.status !== 0) status = r.status ?? 1;
 }
 process.exit(status);

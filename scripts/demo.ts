@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { quietNodeOpcuaLogs } from "@weft/connector-opcua";
 import { createDb } from "@weft/db";
 import { type RunningGateway, startGateway } from "@weft/gateway";
-import { seedDemo, startBrain } from "@weft/industry-brain";
+import { backfillDemo, seedDemo, seedDemoCalendars, startBrain } from "@weft/industry-brain";
 import { type PressServer, type RobotCell, startPressServer, startRobotCell } from "@weft/simulators";
 import pino from "pino";
 
@@ -50,34 +50,41 @@ async function main(): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? "warn" });
   const db = await createDb(values["data-dir"] ? { dataDir: values["data-dir"] } : {});
   const demo = await seedDemo(db);
+  await seedDemoCalendars(db);
   const staticDir = path.join(root, "apps/park-admin/dist");
   const brain = await startBrainOnPort(db, Number(values.port), staticDir, logger);
 
   const sims: Array<PressServer | RobotCell> = [];
   const gateways: RunningGateway[] = [];
   const workDir = mkdtempSync(path.join(tmpdir(), "weft-demo-"));
+  printBanner(brain.url, demo.users, Date.now() - started);
   if (!values["no-devices"]) {
     const speed = Number(values.speed);
-    for (const gw of demo.gateways) {
-      const devices = await simulateFactory(gw.machineKeys, speed, sims);
-      if (devices.length === 0) continue;
-      gateways.push(
-        await startGateway({
-          config: {
-            gateway: { id: gw.gatewayId, dataDir: path.join(workDir, gw.gatewayId) },
-            brain: { url: `${brain.url}/trpc`, apiKey: gw.apiKey },
-            uplink: { maxBatchAge: "1s" },
-            devices,
-          },
-          baseDir: devicesDir,
-          health: false,
-          logger: logger.child({ gateway: gw.gatewayId }),
-        }),
-      );
-    }
+    // The server is already answering; each factory gets its 30 days of history, then its devices
+    // go live. History first, so live readings never arrive before the past they continue.
+    const history = await Promise.all(
+      demo.gateways.map(async (gw) => {
+        const simulated = gw.machineKeys.filter(isSimulated);
+        const filled = await backfillDemo(db, { machineKeys: simulated, days: 30, logger });
+        const devices = await simulateFactory(simulated, speed, sims);
+        if (devices.length > 0)
+          gateways.push(await startFactoryGateway(gw, devices, brain.url, workDir, logger));
+        return filled;
+      }),
+    );
+    const sum = history.reduce(
+      (a, h) => ({ readings: a.readings + h.readings, skipped: a.skipped + h.skipped }),
+      {
+        readings: 0,
+        skipped: 0,
+      },
+    );
+    console.log(
+      sum.skipped > 0 && sum.readings === 0
+        ? `  History kept from the data dir; ${sims.length} simulated devices and ${gateways.length} gateways are live (${((Date.now() - started) / 1000).toFixed(1)} s).`
+        : `  30 days of history loaded (${sum.readings.toLocaleString("en")} readings); ${sims.length} simulated devices and ${gateways.length} gateways are live (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+    );
   }
-
-  printBanner(brain.url, demo.users, gateways.length, sims.length, Date.now() - started);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -111,6 +118,31 @@ async function startBrainOnPort(
   }
 }
 
+/** Machines the demo has a simulator for; the others stay unconnected so the coverage pages show gaps. */
+function isSimulated(key: string): boolean {
+  return key.includes("press") || key.includes("robot") || key.includes("cnc") || key.includes("loom");
+}
+
+async function startFactoryGateway(
+  gw: { gatewayId: string; apiKey: string },
+  devices: Record<string, unknown>[],
+  brainUrl: string,
+  workDir: string,
+  logger: pino.Logger,
+): Promise<RunningGateway> {
+  return startGateway({
+    config: {
+      gateway: { id: gw.gatewayId, dataDir: path.join(workDir, gw.gatewayId) },
+      brain: { url: `${brainUrl}/trpc`, apiKey: gw.apiKey },
+      uplink: { maxBatchAge: "1s" },
+      devices,
+    },
+    baseDir: devicesDir,
+    health: false,
+    logger: logger.child({ gateway: gw.gatewayId }),
+  });
+}
+
 /** Start a simulator for each machine we can simulate and return the gateway's device entries. */
 async function simulateFactory(machineKeys: string[], speed: number, sims: Array<PressServer | RobotCell>) {
   const devices: Record<string, unknown>[] = [];
@@ -123,6 +155,8 @@ async function simulateFactory(machineKeys: string[], speed: number, sims: Array
       speed,
       presses: presses.length,
       securityModes: ["None"],
+      // A press that starts cold spends its first half hour warming up and in make-ready.
+      start: "running",
     });
     sims.push(server);
     presses.forEach((key, i) => {
@@ -139,7 +173,9 @@ async function simulateFactory(machineKeys: string[], speed: number, sims: Array
       });
     });
   }
-  for (const key of machineKeys.filter((k) => k.includes("robot") || k.includes("cnc"))) {
+  for (const key of machineKeys.filter(
+    (k) => k.includes("robot") || k.includes("cnc") || k.includes("loom"),
+  )) {
     const cell = await startRobotCell({ port: 0, host: "127.0.0.1", seed: sims.length + 1, speed });
     sims.push(cell);
     devices.push({
@@ -156,13 +192,11 @@ async function simulateFactory(machineKeys: string[], speed: number, sims: Array
 function printBanner(
   url: string,
   users: { email: string; password: string; role: string }[],
-  gateways: number,
-  sims: number,
   ms: number,
 ): void {
   const rows = users.map((u) => `    ${u.role.padEnd(16)} ${u.email.padEnd(28)} ${u.password}`).join("\n");
   console.log(`
-  Weft demo is up in ${(ms / 1000).toFixed(1)} s: ${sims} simulated devices, ${gateways} gateways.
+  Weft demo is up in ${(ms / 1000).toFixed(1)} s; loading 30 days of history, then the devices go live.
 
     park-admin  ${url}/
     tRPC        ${url}/trpc
