@@ -9,6 +9,7 @@ export default defineConfig({
     "./src/schema/calendars.ts",
     "./src/schema/coverage.ts",
     "./src/schema/ingest.ts",
+    "./src/schema/operations.ts",
     "./src/schema/production.ts",
     "./src/schema/rollups.ts",
   ],

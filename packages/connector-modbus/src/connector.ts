@@ -41,7 +41,10 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
   private state: ConnectorState = "idle";
   private readonly counters = { readings: 0, badReadings: 0, requests: 0, errors: 0, reconnects: 0 };
   private lastError: ConnectorStatus["lastError"];
+  private hint: string | undefined;
   private connectedSince: number | undefined;
+  /** Any answer (data or a Modbus exception) on the current connection. */
+  private answered = false;
   private held: { link: ModbusLink; release(): Promise<void> } | undefined;
   private unsubscribeClose: (() => void) | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -75,6 +78,7 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
       state: this.state,
       counters: { ...this.counters },
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.hint ? { hint: this.hint } : {}),
       ...(this.connectedSince !== undefined ? { connectedSince: this.connectedSince } : {}),
     };
   }
@@ -180,10 +184,11 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
       maxInFlight: this.config.maxInFlight,
     });
     this.unsubscribeClose = this.held.link.onClose((reason) => {
+      // An unresponsive device stays so across the reconnects its silence causes.
       if (this.state === "connected") {
+        this.log?.warn({ connection: this.held?.link.label, reason }, "modbus connection lost");
         this.state = "reconnecting";
         this.connectedSince = undefined;
-        this.log?.warn({ connection: this.held?.link.label, reason }, "modbus connection lost");
       }
     });
   }
@@ -236,7 +241,10 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
       await link.open();
     } catch (e) {
       this.nextAttemptAt = Date.now() + this.backoff.next();
-      if (this.state === "connected") this.state = "reconnecting";
+      if (this.state === "connected" || this.state === "unresponsive") this.state = "reconnecting";
+      this.hint = link.isRtu
+        ? `the serial port ${link.label} cannot be opened: check the path and that no other program holds it`
+        : `nothing accepts a connection at ${link.label}: check the host, the port (Modbus TCP is 502) and any firewall in between`;
       throw e;
     }
     this.backoff.reset();
@@ -248,12 +256,32 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
     if (this.seenEpoch !== 0) this.counters.reconnects++;
     this.seenEpoch = link.epoch;
     this.consecutiveTimeouts = 0;
-    if (this.state === "connecting" || this.state === "reconnecting") {
+    // A new connection: the device counts as connected once it answers (see answeredBy).
+    this.answered = false;
+    return link;
+  }
+
+  /** The device answered a request (data or an exception): it is connected. */
+  private answeredBy(link: ModbusLink): void {
+    if (this.answered && this.state === "connected") return;
+    this.answered = true;
+    if (this.state === "stopped") return;
+    if (this.state !== "connected") {
       this.state = "connected";
       this.connectedSince = Date.now();
+      this.hint = undefined;
       this.log?.info({ connection: link.label, unitId: this.config.unitId }, "modbus connected");
     }
-    return link;
+  }
+
+  /** A request went unanswered on an open link: until the device ever answers, it is unresponsive. */
+  private unanswered(link: ModbusLink): void {
+    if (this.answered || this.state === "stopped") return;
+    this.state = "unresponsive";
+    this.connectedSince = undefined;
+    this.hint = link.isRtu
+      ? `unit ${this.config.unitId} does not answer on ${link.label}: check the unit id, the baud rate, parity and the wiring (A/B)`
+      : `${link.label} accepts the TCP connection but unit ${this.config.unitId} never answers: check the unit id (a Modbus gateway drops requests for unit ids it does not know), or a firewall or proxy that lets the connection through but not the traffic`;
   }
 
   private async pollGroup(group: GroupPlan, out: Reading[], eager: boolean): Promise<void> {
@@ -290,6 +318,8 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
     } catch (e) {
       this.recordError(e);
       const code = isWeftError(e, "DEVICE_EXCEPTION") ? Number(e.details?.exceptionCode) : undefined;
+      if (code === 1 || code === 2)
+        this.hint = `the device answers but refuses ${blockWhere(b, this.config.addressBase)} (${code === 1 ? "illegal function" : "illegal data address"}): check the area (holding, input, coil, discrete) and whether the addresses are 0- or 1-based (addressBase)`;
       if (code !== undefined && SPLITTABLE.has(code) && b.block.spans.length > 1) {
         const [left, right] = splitPlanned(b, this.config);
         const parts = [...left, ...right];
@@ -315,12 +345,26 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
       try {
         const data = await link.read(this.config.unitId, b.fc, b.block.start, b.block.count);
         this.consecutiveTimeouts = 0;
+        this.answeredBy(link);
         return data;
       } catch (e) {
         const retry =
           attempt < this.config.retries && this.isRetryable(e) && link.isOpen && this.state !== "stopped";
-        if (isWeftError(e) && e.details?.timeout === true) this.onTimeout(link);
-        else if (isWeftError(e, "PROTOCOL_ERROR") && !link.isRtu) link.drop(`protocol error: ${e.message}`);
+        if (isWeftError(e, "DEVICE_EXCEPTION")) this.answeredBy(link);
+        if (isWeftError(e) && e.details?.timeout === true) {
+          this.unanswered(link);
+          this.onTimeout(link);
+          if (!retry)
+            throw new WeftError(
+              "DEVICE_UNREACHABLE",
+              `${link.label}: unit ${this.config.unitId}: no answer (timeout after ${this.config.timeoutMs} ms)${this.answered ? "" : "; check the unit id"}`,
+              {
+                details: { timeout: true },
+                fix: "check the unit id (slave id) the device answers to, and that nothing between drops Modbus traffic",
+                cause: e,
+              },
+            );
+        } else if (isWeftError(e, "PROTOCOL_ERROR") && !link.isRtu) link.drop(`protocol error: ${e.message}`);
         if (!retry) throw e;
       }
     }
@@ -331,12 +375,22 @@ export class ModbusConnector implements ReadableConnector, WritableConnector {
     return isWeftError(e) && e.details?.timeout === true;
   }
 
-  /** TCP: repeated silence means a dead or desynchronised connection. RTU: a silent unit never resets the bus. */
+  /**
+   * TCP: repeated silence means a dead or desynchronised connection — unless other units answer on
+   * it meanwhile (a shared gateway link: then only this unit is silent, e.g. a wrong unit id, and
+   * dropping the link would cut the others). RTU: a silent unit never resets the bus.
+   */
   private onTimeout(link: ModbusLink): void {
+    if (Date.now() - link.lastAnswerAt < this.config.timeoutMs * this.config.timeoutsBeforeReconnect) {
+      this.consecutiveTimeouts = 0;
+      return;
+    }
     this.consecutiveTimeouts++;
     if (!link.isRtu && this.consecutiveTimeouts >= this.config.timeoutsBeforeReconnect) {
       this.consecutiveTimeouts = 0;
-      link.drop(`${this.config.timeoutsBeforeReconnect} consecutive timeouts`);
+      link.drop(
+        `unit ${this.config.unitId}: ${this.config.timeoutsBeforeReconnect} requests in a row without an answer`,
+      );
     }
   }
 

@@ -133,7 +133,20 @@ export async function probe(
   }
 }
 
-/** Render a probe result as a readable table. */
+/**
+ * The shortest decimal that reads back as the same float32: every digit the register holds and
+ * no noise from widening it to a double (12.3, not 12.30000019 or 12.3000002).
+ */
+export function float32Text(x: number): string {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return String(x);
+  for (let p = 1; p <= 9; p++) {
+    const s = x.toPrecision(p);
+    if (Math.fround(Number(s)) === x) return String(Number(s));
+  }
+  return String(x);
+}
+
+/** Render a probe result as a readable table: float32 at its full precision, float64 as it round-trips. */
 export function formatProbe(r: ProbeResult): string {
   const lines = [`${r.connection} unit ${r.unitId} ${r.area} (${r.addressBase}-based addresses)`];
   if (r.bits) {
@@ -146,19 +159,18 @@ export function formatProbe(r: ProbeResult): string {
       `${String(g.address).padStart(7)}  ${g.hex}  ${String(g.int16).padStart(6)}  ${String(g.uint16).padStart(6)}  ${g.ascii.padEnd(5)}  ${g.bits}`,
     );
   }
-  const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(7));
   lines.push("", "pair      type     ABCD            CDAB            BADC            DCBA");
   for (const p of r.pairs) {
     for (const type of ["float32", "int32", "uint32"] as const) {
       lines.push(
-        `${String(p.address).padStart(7)}  ${type.padEnd(7)}  ${ORDERS.map((o) => fmt(p[type][o]).padEnd(14)).join("  ")}`.trimEnd(),
+        `${String(p.address).padStart(7)}  ${type.padEnd(7)}  ${ORDERS.map((o) => (type === "float32" ? float32Text(p[type][o]) : String(p[type][o])).padEnd(14)).join("  ")}`.trimEnd(),
       );
     }
   }
   if (r.quads.length > 0) lines.push("", "quad      type     ABCD / CDAB / BADC / DCBA");
   for (const q of r.quads) {
     for (const type of ["float64", "int64", "uint64"] as const) {
-      const cells = ORDERS.map((o) => (type === "float64" ? fmt(q.float64[o]) : q[type][o]));
+      const cells = ORDERS.map((o) => (type === "float64" ? String(q.float64[o]) : q[type][o]));
       lines.push(`${String(q.address).padStart(7)}  ${type.padEnd(7)}  ${cells.join(" / ")}`);
     }
   }

@@ -15,6 +15,7 @@ import { callMethod, type MethodCallResult, writeValue } from "./internal/operat
 import { ReadingOutlet } from "./internal/outlet.ts";
 import { readBatched } from "./internal/poller.ts";
 import { badReadings, toReading } from "./internal/readings.ts";
+import { routeNodeOpcuaLogs } from "./log-level.ts";
 
 export type { DataGap } from "./internal/gaps.ts";
 export type { MethodCallResult } from "./internal/operations.ts";
@@ -66,6 +67,7 @@ export class OpcuaConnector implements ReadableConnector, WritableConnector, Met
   async start(ctx: ConnectorStartContext): Promise<void> {
     if (this.#loop) return;
     const log = ctx.logger ?? NOOP_LOGGER;
+    if (ctx.logger) routeNodeOpcuaLogs(ctx.logger);
     this.#outlet.open(ctx.sink, log);
     this.#connection.log = log;
     this.#abort = new AbortController();

@@ -22,8 +22,12 @@ export interface DiscoverOptions {
   depth?: number;
   /** Stop after this many variables (the result says `truncated`). Default 5000. */
   maxPoints?: number;
+  /** Stop browsing after visiting this many nodes (the result says `truncated`). Default 100,000. */
+  maxNodes?: number;
   /** Include the standard `Server` object (namespace 0 diagnostics). Default false. */
   includeServerObject?: boolean;
+  /** Called as the walk goes (after each level and every browse call), for progress on large servers. */
+  onProgress?: (p: DiscoveryProgress) => void;
   security?: Partial<Security>;
   identity?: Identity;
   pki?: OpcuaConfigInput["pki"];
@@ -42,6 +46,12 @@ export interface DiscoveredPoint {
   unit?: string;
   access: "read" | "write" | "readwrite" | "none";
   description?: string;
+}
+
+export interface DiscoveryProgress {
+  depth: number;
+  nodesVisited: number;
+  variables: number;
 }
 
 export interface DiscoveryResult {
@@ -110,6 +120,11 @@ interface Found {
   parentIsVariable: boolean;
 }
 
+/** HasProperty (i=46). An object's properties (a machine's Manufacturer, SerialNumber) are points; a variable's (EURange, EngineeringUnits, EnumStrings…) describe it. */
+function isHasProperty(id: NodeId): boolean {
+  return id.namespace === 0 && id.value === 46;
+}
+
 async function walk(
   session: ClientSession,
   endpointUrl: string,
@@ -118,6 +133,7 @@ async function walk(
 ): Promise<DiscoveryResult> {
   const maxDepth = o.depth ?? 4;
   const maxPoints = o.maxPoints ?? 5000;
+  const maxNodes = o.maxNodes ?? 100_000;
   const variables: Found[] = [];
   const units = new Map<string, NodeId>(); // variable nodeId → its EngineeringUnits property
   const seen = new Set<string>([root.toString()]);
@@ -153,13 +169,19 @@ async function walk(
       for (const ref of res.references ?? []) {
         const id = ref.nodeId.toString();
         if (seen.has(id) || (!o.includeServerObject && id === SERVER_OBJECT)) continue;
+        if (visited >= maxNodes) {
+          truncated = true;
+          break;
+        }
         seen.add(id);
         visited++;
         const name = ref.browseName.name ?? id;
-        if (parent.parentIsVariable) {
+        if (parent.parentIsVariable && isHasProperty(ref.referenceTypeId)) {
           if (name === "EngineeringUnits") units.set(parent.nodeId.toString(), resolveNodeId(id));
-          continue; // properties of a variable (EURange, EngineeringUnits, …) are not points
+          continue; // a variable's properties (EURange, EngineeringUnits, …) describe it; not points
         }
+        // Components of a variable (ServerStatus.CurrentTime, a structure's fields exposed as
+        // variables) are points of their own.
         const found = {
           nodeId: resolveNodeId(id),
           path: [...parent.path, name],
@@ -176,6 +198,7 @@ async function walk(
       }
     });
     frontier = next;
+    o.onProgress?.({ depth: depth + 1, nodesVisited: visited, variables: variables.length });
   }
   // properties of the deepest variables (for their units)
   if (frontier.length > 0 && !truncated)

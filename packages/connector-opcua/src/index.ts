@@ -51,7 +51,7 @@ export {
   selectEndpoint,
   summarize as summarizeEndpoint,
 } from "./internal/endpoints.ts";
-export { quietNodeOpcuaLogs } from "./log-level.ts";
+export { quietNodeOpcuaLogs, routeNodeOpcuaLogs } from "./log-level.ts";
 export {
   type CertificateInfo,
   type ClientPki,

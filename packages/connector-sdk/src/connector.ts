@@ -16,10 +16,22 @@ export interface ConnectorStartContext {
   logger?: ConnectorLogger;
 }
 
-export type ConnectorState = "idle" | "connecting" | "connected" | "reconnecting" | "stopped";
+/**
+ * `connected` means the device answered (a successful read), not merely that a socket is open;
+ * `unresponsive` is a link that is up (e.g. a TCP connection) to a device that does not answer.
+ */
+export type ConnectorState =
+  | "idle"
+  | "connecting"
+  | "connected"
+  | "unresponsive"
+  | "reconnecting"
+  | "stopped";
 
 export interface ConnectorStatus {
   state: ConnectorState;
+  /** The likely cause when the device is not answering as it should (unit id, wrong area, firewall…). */
+  hint?: string;
   /** Counters since start. `requests` counts protocol round trips. */
   counters: { readings: number; badReadings: number; requests: number; errors: number; reconnects: number };
   lastError?: { code: string; message: string; at: number };

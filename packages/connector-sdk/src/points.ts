@@ -1,3 +1,4 @@
+import { CounterSpec } from "@weft/core";
 import { z } from "zod";
 
 /**
@@ -17,6 +18,11 @@ export const PointBase = z.object({
   offset: z.number().finite().optional(),
   /** Emit a numeric value only when it moved by at least this much since the last emitted one. */
   deadband: z.number().finite().nonnegative().optional(),
+  /**
+   * A counter's width or rollover (`{ bits: 16 }`, `{ max: 999999 }`), sent with its readings so the
+   * brain tells a wrap from a reset. Connectors fill it from the data type where the protocol says it.
+   */
+  counter: CounterSpec.optional(),
 });
 export type PointBase = z.infer<typeof PointBase>;
 

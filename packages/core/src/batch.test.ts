@@ -69,4 +69,30 @@ describe("ReadingBatch", () => {
     const many = Array.from({ length: MAX_BATCH_READINGS + 1 }, () => ok.readings[0]);
     expect(ReadingBatch.safeParse({ ...ok, readings: many }).success).toBe(false);
   });
+
+  it("accepts parts that describe the readings and names what is wrong otherwise", () => {
+    const r = { machine: "m1", point: "p", ts: 1, value: 1, quality: "good" as const };
+    const base = { gatewayId: "g1", seq: 7, readings: [r, r, r] };
+    expect(
+      ReadingBatch.safeParse({
+        ...base,
+        parts: [
+          { seq: 7, count: 2 },
+          { seq: 9, count: 1 },
+        ],
+      }).success,
+    ).toBe(true);
+    const issue = (parts: unknown) => {
+      const res = ReadingBatch.safeParse({ ...base, parts });
+      return res.success ? null : res.error.issues[0]?.message;
+    };
+    expect(issue([{ seq: 8, count: 3 }])).toBe("the first part's seq must equal the batch seq");
+    expect(
+      issue([
+        { seq: 7, count: 2 },
+        { seq: 7, count: 1 },
+      ]),
+    ).toBe("part seqs must increase");
+    expect(issue([{ seq: 7, count: 2 }])).toBe("part counts add up to 2, but the batch has 3 readings");
+  });
 });

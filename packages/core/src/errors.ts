@@ -10,6 +10,8 @@ export type WeftErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
+  /** A batch reuses a (gateway, seq) the brain stored with different content. */
+  | "SEQ_CONFLICT"
   | "RATE_LIMITED"
   | "DEVICE_UNREACHABLE"
   | "DEVICE_EXCEPTION"
@@ -19,6 +21,8 @@ export type WeftErrorCode =
   | "BUFFER_FULL"
   | "RANGE_INVALID"
   | "UNSUPPORTED"
+  /** A dependency (the database) is down for now; the same request may succeed later. */
+  | "UNAVAILABLE"
   | "INTERNAL";
 
 export interface WeftErrorOptions {

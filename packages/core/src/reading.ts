@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CounterSpec } from "./counter-spec.ts";
 
 /** Per-point quality. A Modbus exception or OPC UA status is data here, never a thrown error. */
 export const QUALITIES = ["good", "uncertain", "bad"] as const;
@@ -37,6 +38,8 @@ export const Reading = z.object({
   value: ReadingValue,
   quality: Quality,
   status: z.string().max(200).optional(),
+  /** Set on counter points: the counter's width or rollover (from the data type or the config). */
+  counter: CounterSpec.optional(),
 });
 export type Reading = z.infer<typeof Reading>;
 

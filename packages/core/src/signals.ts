@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Machine states a device profile maps to (see shared/domain/kpi.md, state mappings). */
+/** Machine states a device profile maps to (see docs/domain/kpi.md, state mappings). */
 export const MACHINE_STATES = ["running", "idle", "setup", "down", "offline"] as const;
 export const MachineState = z.enum(MACHINE_STATES);
 export type MachineState = z.infer<typeof MachineState>;

@@ -4,11 +4,17 @@
  */
 export { type CreateDbOptions, createDb, type DbHandle, dbOptionsFromEnv } from "./client.ts";
 export {
+  type BatchPartRecord,
+  type GatewaySeqState,
+  gatewaySeqState,
   type IngestRawBatchOptions,
   type IngestRawBatchResult,
   ingestRawBatch,
   type RawBatch,
+  type RecordedParts,
   recordBatch,
+  recordBatchParts,
+  SEQ_STATE_LIMIT,
 } from "./ingest/batch.ts";
 export {
   type EncodedReadings,
@@ -23,8 +29,10 @@ export { type PgArrayType, pgArray } from "./internal/pg-array.ts";
 export { queryPrepared, queryRows, rowsOf, toDate } from "./internal/rows.ts";
 export { type JobDelta, jobsSql, upsertJobs } from "./jobs.ts";
 export {
+  type CounterAnomalyRow,
   type CounterState,
   type CounterStateUpdate,
+  counterAnomaliesSql,
   counterStatesSql,
   getCounterStates,
   type MachineLiveUpdate,

@@ -129,6 +129,10 @@ export interface CounterStateUpdate {
   role: string;
   value: number;
   ts: number | Date;
+  /** When the value was sampled (default `ts`). */
+  sampleTs?: number | null;
+  /** Rollover value of the counter (null/absent: the default width). */
+  max?: number | null;
 }
 
 /** Store the newest raw counter values; an older value never overwrites a newer one. */
@@ -153,8 +157,8 @@ export function counterStatesSql(rows: ReadonlyArray<CounterStateUpdate>): SQL |
   );
   if (u.length === 0) return null;
   return sql`
-    insert into machine_counters as c (machine_id, point_key, role, last_value, last_ts)
-    select m, p, r, v, to_timestamp(t / 1000.0)
+    insert into machine_counters as c (machine_id, point_key, role, last_value, last_ts, sample_ts, counter_max)
+    select m, p, r, v, to_timestamp(t / 1000.0), to_timestamp(st / 1000.0), mx
     from unnest(${pgArray(
       u.map((x) => x.machineId),
       "int4",
@@ -172,8 +176,43 @@ export function counterStatesSql(rows: ReadonlyArray<CounterStateUpdate>): SQL |
       ${pgArray(
         u.map((x) => ms(x.ts)),
         "float8",
-      )}) as x(m, p, r, v, t)
+      )}, ${pgArray(
+        u.map((x) => x.sampleTs ?? ms(x.ts)),
+        "float8",
+      )}, ${pgArray(
+        u.map((x) => x.max ?? null),
+        "float8",
+      )}) as x(m, p, r, v, t, st, mx)
     on conflict (machine_id, point_key) do update set role = excluded.role, last_value = excluded.last_value,
-      last_ts = excluded.last_ts
+      last_ts = excluded.last_ts, sample_ts = excluded.sample_ts,
+      counter_max = coalesce(excluded.counter_max, c.counter_max)
       where excluded.last_ts >= c.last_ts`;
+}
+
+/** A counter jump not counted as production (see `counter_anomalies`). */
+export interface CounterAnomalyRow {
+  machineId: number;
+  pointKey: string;
+  role: string;
+  ts: number;
+  prevTs: number | null;
+  prevValue: number;
+  value: number;
+  delta: number;
+  kind: string;
+  maxUnits: number;
+}
+
+/** Insert counter anomalies; one found again by a replay is kept once (null when there are none). */
+export function counterAnomaliesSql(rows: ReadonlyArray<CounterAnomalyRow>): SQL | null {
+  if (rows.length === 0) return null;
+  const col = <K extends keyof CounterAnomalyRow>(k: K) => rows.map((r) => r[k]);
+  return sql`
+    insert into counter_anomalies (machine_id, point_key, role, ts, prev_ts, prev_value, value, delta, kind, max_units)
+    select m, p, r, to_timestamp(t / 1000.0), to_timestamp(pt / 1000.0), pv, v, d, k, mu
+    from unnest(${pgArray(col("machineId"), "int4")}, ${pgArray(col("pointKey"), "text")},
+      ${pgArray(col("role"), "text")}, ${pgArray(col("ts"), "float8")}, ${pgArray(col("prevTs"), "float8")},
+      ${pgArray(col("prevValue"), "float8")}, ${pgArray(col("value"), "float8")}, ${pgArray(col("delta"), "float8")},
+      ${pgArray(col("kind"), "text")}, ${pgArray(col("maxUnits"), "float8")}) as x(m, p, r, t, pt, pv, v, d, k, mu)
+    on conflict (machine_id, point_key, ts) do nothing`;
 }

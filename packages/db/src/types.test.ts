@@ -15,5 +15,9 @@ it("one db type covers both drivers", () => {
   expectTypeOf<WeftTx>().toExtend<WeftExecutor>();
   const count = (h: DbHandle) => h.query<{ n: number }>(sql`select 1 as n`);
   expectTypeOf<ReturnType<typeof count>>().toEqualTypeOf<Promise<{ n: number }[]>>();
-  expectTypeOf<IngestRawBatchResult>().toEqualTypeOf<{ duplicate: boolean; inserted: number }>();
+  expectTypeOf<IngestRawBatchResult>().toEqualTypeOf<{
+    duplicate: boolean;
+    inserted: number;
+    duplicateParts: number[];
+  }>();
 });

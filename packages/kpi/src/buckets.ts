@@ -1,6 +1,7 @@
 import type { MachineState } from "@weft/core";
+import { spreadOverBuckets } from "./apportion.ts";
 import { plannedTime, type TimeRange } from "./calendar.ts";
-import { completeElements, type Elements, type PlannedSource, type QuantityDelta } from "./elements.ts";
+import { type Elements, elementsFromTotals, type PlannedSource, type QuantityDelta } from "./elements.ts";
 import type { StateInterval } from "./state-intervals.ts";
 
 /**
@@ -119,8 +120,13 @@ export function bucketize(
       s = e;
     }
   }
-  for (const d of deltas) {
-    if (d.ts < lo || d.ts >= hi) continue;
+  for (const whole of deltas) {
+    for (const d of spreadOverBuckets(whole, bucketMs)) addDelta(d);
+  }
+  return [...map.values()].sort((a, b) => a.start - b.start);
+
+  function addDelta(d: QuantityDelta): void {
+    if (d.ts < lo || d.ts >= hi) return;
     const b = get(bucketStart(d.ts, bucketMs));
     b.produced += d.produced ?? 0;
     b.good += d.good ?? 0;
@@ -129,7 +135,6 @@ export function bucketize(
     b.energy_kwh += d.energyKwh ?? 0;
     b.ideal_s += d.idealS ?? 0;
   }
-  return [...map.values()].sort((a, b) => a.start - b.start);
 }
 
 /** Field-wise sum of buckets (e.g. what a SQL `sum()` over rollup rows returns); `start` is the earliest. */
@@ -143,43 +148,48 @@ export function sumBuckets(buckets: readonly Bucket[]): Omit<Bucket, "start"> {
 }
 
 /**
+ * Field-wise sum of the rows whose bucket starts inside one of `windows` (e.g. the planned busy windows
+ * of a calendar: minute-aligned, so minute rows fall wholly in or out). What the brain asks SQL for.
+ */
+export function sumBucketsIn(
+  buckets: readonly Bucket[],
+  windows: readonly TimeRange[],
+): Omit<Bucket, "start"> {
+  return sumBuckets(buckets.filter((b) => windows.some((w) => b.start >= w.start && b.start < w.end)));
+}
+
+/**
  * Elements from summed rollup rows. `elapsedS` is the range length times the number of machines in
  * scope (time with no bucket is unknown, reported as offline). `planned` is the calendar (or the summed
- * POT/PDOT of the machines); without it POT = elapsed and PDOT = 0.
+ * POT/PDOT of the machines); without it POT = elapsed and PDOT = 0. `inside`: the rows' sums over the
+ * planned busy windows only (see {@link elementsFromTotals}); a calendar given here without `inside`
+ * takes every row as inside.
  * @example
  * const e = elementsFromBuckets(sumBuckets(rows), { range, machines: 3, planned: { potS, pdotS } });
  */
 export function elementsFromBuckets(
   totals: Omit<Bucket, "start">,
-  opts: { range: TimeRange; machines?: number; planned?: PlannedSource },
+  opts: {
+    range: TimeRange;
+    machines?: number;
+    planned?: PlannedSource;
+    inside?: Omit<Bucket, "start">;
+    calendarS?: number;
+    defaultCalendarS?: number;
+  },
 ): Elements {
   const machines = opts.machines ?? 1;
   const elapsedS = (Math.max(0, opts.range.end - opts.range.start) / 1000) * machines;
-  let planned = opts.planned;
-  if (planned && "timeZone" in planned && machines !== 1) {
+  let planned: { potS: number; pdotS: number } | null = null;
+  if (opts.planned && "timeZone" in opts.planned) {
     // A calendar describes one machine; scale it to the scope.
-    const p = plannedTime(planned, opts.range);
+    const p = plannedTime(opts.planned, opts.range);
     planned = { potS: p.potS * machines, pdotS: p.pdotS * machines };
-  }
-  return completeElements(
-    {
-      elapsedS,
-      aptS: totals.running_s,
-      austS: totals.setup_s,
-      adetS: totals.down_s,
-      adotS: totals.idle_s,
-      idealS: totals.ideal_s,
-      pq: totals.produced,
-      gq: totals.good,
-      sq: totals.scrap,
-      rq: totals.rework,
-      failures: totals.failures,
-      repairS: totals.down_s,
-      microstops: totals.microstops,
-      microstopS: totals.microstop_s,
-      energyKwh: totals.energy_kwh,
-    },
+  } else if (opts.planned) planned = opts.planned;
+  return elementsFromTotals(totals, opts.inside ?? null, {
+    elapsedS,
     planned,
-    opts.range,
-  );
+    ...(opts.calendarS === undefined ? {} : { calendarS: opts.calendarS }),
+    ...(opts.defaultCalendarS === undefined ? {} : { defaultCalendarS: opts.defaultCalendarS }),
+  });
 }

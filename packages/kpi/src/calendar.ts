@@ -165,3 +165,24 @@ export function plannedBusyWindows(calendar: ShiftCalendar, range: TimeRange): T
   }
   return out;
 }
+
+/**
+ * The calendar used when an enterprise has none: one day shift 08:00–17:00 Monday to Saturday with a
+ * 12:00–13:00 lunch break, in the enterprise's time zone (the common single shift of a small plant).
+ * KPIs computed on it say so (`calendar: "default"`), so nobody mistakes it for a configured plan.
+ * @example plannedTime(defaultCalendar("Asia/Shanghai"), oneMonday); // { potS: 32_400, pdotS: 3_600 }
+ */
+export function defaultCalendar(timeZone: string): ShiftCalendar {
+  return ShiftCalendar.parse({
+    timeZone,
+    shifts: [
+      {
+        name: "day",
+        days: ["mon", "tue", "wed", "thu", "fri", "sat"],
+        start: "08:00",
+        end: "17:00",
+        breaks: [{ start: "12:00", end: "13:00" }],
+      },
+    ],
+  });
+}

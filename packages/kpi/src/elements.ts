@@ -1,4 +1,6 @@
-import { plannedTime, type ShiftCalendar, type TimeRange } from "./calendar.ts";
+import { shareIn } from "./apportion.ts";
+import { type Bucket, emptyBucket } from "./buckets.ts";
+import { plannedBusyWindows, plannedTime, type ShiftCalendar, type TimeRange } from "./calendar.ts";
 import type { StateInterval } from "./state-intervals.ts";
 
 /**
@@ -46,6 +48,13 @@ export interface Elements {
   /** Seconds of microstops (already inside APT). */
   microstopS: number;
   energyKwh: number;
+  /** Running time outside PBT (a break, no shift, a holiday): not APT, shown apart. */
+  unplannedAptS: number;
+  /** Units made outside PBT: counted in PQ/GQ and shown here too (their ideal time is not in E). */
+  unplannedPq: number;
+  unplannedGq: number;
+  /** Part of `calendarS` planned by the built-in default calendar (no calendar was set). */
+  defaultCalendarS: number;
 }
 
 /** Quantities booked at `ts` (epoch ms), e.g. one counter delta mapped by {@link quantitiesFromCounter}. */
@@ -58,6 +67,8 @@ export interface QuantityDelta {
   energyKwh?: number;
   /** PRU × produced, seconds. */
   idealS?: number;
+  /** The previous sample: the quantities were made evenly over `[from, ts)` (see {@link shareIn}). */
+  from?: number;
 }
 
 export const ELEMENT_KEYS = [
@@ -84,6 +95,10 @@ export const ELEMENT_KEYS = [
   "microstops",
   "microstopS",
   "energyKwh",
+  "unplannedAptS",
+  "unplannedPq",
+  "unplannedGq",
+  "defaultCalendarS",
 ] as const satisfies readonly (keyof Elements)[];
 
 export function emptyElements(): Elements {
@@ -107,40 +122,110 @@ export function sumElements(list: readonly Elements[]): Elements {
 /** Planned time of a range: from a calendar, or given directly (e.g. a brain-side planned schedule). */
 export type PlannedSource = ShiftCalendar | { potS: number; pdotS: number };
 
-/** Fill POT/PDOT/PBT and the derived sums from the state times; used by both entry points. */
-export function completeElements(
-  base: Omit<Elements, "pbtS" | "auptS" | "aubtS" | "aoetS" | "offlineS" | "potS" | "pdotS" | "calendarS">,
-  planned: PlannedSource | undefined,
-  range: TimeRange,
-): Elements {
-  let potS = base.elapsedS;
-  let pdotS = 0;
-  let calendarS = 0;
-  if (planned) {
-    const p = "timeZone" in planned ? plannedTime(planned, range) : planned;
-    potS = p.potS;
-    pdotS = p.pdotS;
-    calendarS = base.elapsedS;
-  }
-  const known = base.aptS + base.austS + base.adetS + base.adotS;
-  return {
-    ...base,
-    calendarS,
-    potS,
-    pdotS,
-    pbtS: potS - pdotS,
-    offlineS: Math.max(0, base.elapsedS - known),
-    auptS: base.aptS + base.austS,
-    aubtS: base.aptS + base.austS + base.adetS,
-    aoetS: known,
-  };
+/** Summed rollup columns (a {@link Bucket} without `start`). */
+export type Totals = Omit<Bucket, "start">;
+
+export interface PlanBasis {
+  /** Machine-seconds of the range. */
+  elapsedS: number;
+  /** POT and PDOT (machine-seconds), or null: POT = elapsed, PDOT = 0. */
+  planned: { potS: number; pdotS: number } | null;
+  calendarS?: number;
+  defaultCalendarS?: number;
 }
 
 /**
+ * Elements from summed state times and quantities: `all` over the whole range, `inside` over the planned
+ * busy windows only (null: no calendar windows, everything counts as inside). Actual times (APT, AUST,
+ * ADET, ADOT), failures, microstops and the ideal time come from `inside`; PQ/GQ/SQ/RQ/kWh from `all`,
+ * with the part made outside PBT reported in `unplanned*`.
+ */
+export function elementsFromTotals(all: Totals, inside: Totals | null, basis: PlanBasis): Elements {
+  const i = inside ?? all;
+  const potS = basis.planned ? basis.planned.potS : basis.elapsedS;
+  const pdotS = basis.planned ? basis.planned.pdotS : 0;
+  const pbtS = potS - pdotS;
+  const known = i.running_s + i.setup_s + i.down_s + i.idle_s;
+  return {
+    elapsedS: basis.elapsedS,
+    calendarS: basis.calendarS ?? (basis.planned ? basis.elapsedS : 0),
+    potS,
+    pdotS,
+    pbtS,
+    aptS: i.running_s,
+    austS: i.setup_s,
+    adetS: i.down_s,
+    adotS: i.idle_s,
+    offlineS: Math.max(0, (inside ? pbtS : basis.elapsedS) - known),
+    auptS: i.running_s + i.setup_s,
+    aubtS: i.running_s + i.setup_s + i.down_s,
+    aoetS: known,
+    idealS: i.ideal_s,
+    pq: all.produced,
+    gq: all.good,
+    sq: all.scrap,
+    rq: all.rework,
+    failures: i.failures,
+    repairS: i.down_s,
+    microstops: i.microstops,
+    microstopS: i.microstop_s,
+    energyKwh: all.energy_kwh,
+    unplannedAptS: inside ? all.running_s - i.running_s : 0,
+    unplannedPq: inside ? all.produced - i.produced : 0,
+    unplannedGq: inside ? all.good - i.good : 0,
+    defaultCalendarS: basis.defaultCalendarS ?? 0,
+  };
+}
+
+/** State seconds, events and quantity shares of intervals and deltas inside `windows` (sorted, disjoint). */
+export function totalsIn(
+  intervals: readonly StateInterval[],
+  counts: readonly QuantityDelta[],
+  windows: readonly TimeRange[],
+): Totals {
+  const { start: _s, ...t } = emptyBucket(0);
+  for (const w of windows) {
+    for (const iv of intervals) {
+      const s = Math.max(iv.start, w.start);
+      const e = Math.min(iv.end, w.end);
+      const startsInside = iv.start >= w.start && iv.start < w.end && iv.end > iv.start;
+      if (startsInside && iv.state === "down" && !iv.microstop) t.failures += 1;
+      if (startsInside && iv.microstop) t.microstops += 1;
+      if (e <= s) continue;
+      const sec = (e - s) / 1000;
+      if (iv.microstop) {
+        t.running_s += sec;
+        t.microstop_s += sec;
+      } else t[STATE_FIELD[iv.state]] += sec;
+    }
+    for (const c of counts) {
+      const f = shareIn(c, w);
+      if (f === 0) continue;
+      t.produced += (c.produced ?? 0) * f;
+      t.good += (c.good ?? 0) * f;
+      t.scrap += (c.scrap ?? 0) * f;
+      t.rework += (c.rework ?? 0) * f;
+      t.energy_kwh += (c.energyKwh ?? 0) * f;
+      t.ideal_s += (c.idealS ?? 0) * f;
+    }
+  }
+  return t;
+}
+
+const STATE_FIELD = {
+  running: "running_s",
+  setup: "setup_s",
+  down: "down_s",
+  idle: "idle_s",
+  offline: "offline_s",
+} as const;
+
+/**
  * Elements of one machine over `range` (`[start, end)`, epoch ms). Intervals are clipped to the range
- * (a range cutting an interval counts only the part inside); quantities count when `start ≤ ts < end`;
- * failures and microstops count where they start. Without `planned`, POT is the whole range and PDOT 0.
- * Apply {@link applyMicrostops} to the intervals first.
+ * (a range cutting an interval counts only the part inside); a quantity delta counts by its share of
+ * time in the range ({@link shareIn}); failures and microstops count where they start. With a calendar,
+ * only time inside its planned busy windows is APT/AUST/ADET/ADOT (see {@link elementsFromTotals});
+ * without `planned`, POT is the whole range and PDOT 0. Apply {@link applyMicrostops} to the intervals first.
  * @example
  * elementsFromIntervals([{ start: 0, end: 3_600_000, state: "running" }], [{ ts: 10, produced: 100, good: 98, idealS: 3000 }], { start: 0, end: 7_200_000 });
  */
@@ -150,45 +235,10 @@ export function elementsFromIntervals(
   range: TimeRange,
   planned?: PlannedSource,
 ): Elements {
-  const e = emptyElements();
-  e.elapsedS = Math.max(0, range.end - range.start) / 1000;
-  for (const iv of intervals) {
-    const s = Math.max(iv.start, range.start);
-    const t = Math.min(iv.end, range.end);
-    if (t <= s) continue;
-    const sec = (t - s) / 1000;
-    const startsInside = iv.start >= range.start && iv.start < range.end;
-    switch (iv.state) {
-      case "running":
-        e.aptS += sec;
-        if (iv.microstop) {
-          e.microstopS += sec;
-          if (startsInside) e.microstops += 1;
-        }
-        break;
-      case "setup":
-        e.austS += sec;
-        break;
-      case "down":
-        e.adetS += sec;
-        e.repairS += sec;
-        if (startsInside) e.failures += 1;
-        break;
-      case "idle":
-        e.adotS += sec;
-        break;
-      case "offline":
-        break;
-    }
-  }
-  for (const c of counts) {
-    if (c.ts < range.start || c.ts >= range.end) continue;
-    e.pq += c.produced ?? 0;
-    e.gq += c.good ?? 0;
-    e.sq += c.scrap ?? 0;
-    e.rq += c.rework ?? 0;
-    e.energyKwh += c.energyKwh ?? 0;
-    e.idealS += c.idealS ?? 0;
-  }
-  return completeElements(e, planned, range);
+  const elapsedS = Math.max(0, range.end - range.start) / 1000;
+  const all = totalsIn(intervals, counts, [range]);
+  if (!planned) return elementsFromTotals(all, null, { elapsedS, planned: null });
+  if (!("timeZone" in planned)) return elementsFromTotals(all, null, { elapsedS, planned });
+  const inside = totalsIn(intervals, counts, plannedBusyWindows(planned, range));
+  return elementsFromTotals(all, inside, { elapsedS, planned: plannedTime(planned, range) });
 }

@@ -1,3 +1,4 @@
+export { scaleDelta, shareIn, spreadOverBuckets } from "./apportion.ts";
 export {
   BUCKET_FIELDS,
   type Bucket,
@@ -6,8 +7,10 @@ export {
   elementsFromBuckets,
   emptyBucket,
   sumBuckets,
+  sumBucketsIn,
 } from "./buckets.ts";
 export {
+  defaultCalendar,
   plannedBusyWindows,
   plannedTime,
   Shift,
@@ -39,10 +42,14 @@ export {
   ELEMENT_KEYS,
   type Elements,
   elementsFromIntervals,
+  elementsFromTotals,
   emptyElements,
+  type PlanBasis,
   type PlannedSource,
   type QuantityDelta,
   sumElements,
+  type Totals,
+  totalsIn,
 } from "./elements.ts";
 export { type CalendarUse, type KpiFlag, type Kpis, kpisFromElements, ratio } from "./kpis.ts";
 export {

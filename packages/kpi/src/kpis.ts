@@ -15,7 +15,8 @@ export type KpiFlag =
   /** Part of the range had no data (offline/unknown), reported in `offlineS`, not as down or idle. */
   | "offline_time";
 
-export type CalendarUse = "calendar" | "none" | "partial";
+/** `default`: planned time from the built-in default calendar only (none was set). */
+export type CalendarUse = "calendar" | "default" | "none" | "partial";
 
 export interface Kpis {
   /** A = APT / PBT */
@@ -44,7 +45,7 @@ export interface Kpis {
   mtbfS: number | null;
   /** Σ time to repair / failures, seconds. */
   mttrS: number | null;
-  /** 开机率 = APT / elapsed time. */
+  /** 开机率 = running time (APT and running outside PBT) / elapsed time. */
   runningRate: number | null;
   /** kWh / GQ */
   energyPerUnitKwh: number | null;
@@ -85,7 +86,15 @@ export function kpisFromElements(e: Elements): Kpis {
   if (e.pq > 0 && e.idealS <= 0) flags.push("ideal_cycle_missing");
   if (e.offlineS > 0) flags.push("offline_time");
   const calendar: CalendarUse =
-    e.calendarS <= 0 ? "none" : e.calendarS >= e.elapsedS - EPS ? "calendar" : "partial";
+    e.calendarS <= 0
+      ? "none"
+      : e.calendarS < e.elapsedS - EPS
+        ? "partial"
+        : e.defaultCalendarS <= 0
+          ? "calendar"
+          : e.defaultCalendarS >= e.elapsedS - EPS
+            ? "default"
+            : "partial";
   return {
     availability,
     effectiveness,
@@ -100,7 +109,7 @@ export function kpisFromElements(e: Elements): Kpis {
     reworkRatio: ratio(e.rq, e.pq),
     mtbfS: ratio(e.aptS, e.failures),
     mttrS: ratio(e.repairS, e.failures),
-    runningRate: ratio(e.aptS, e.elapsedS),
+    runningRate: ratio(e.aptS + e.unplannedAptS, e.elapsedS),
     energyPerUnitKwh: ratio(e.energyKwh, e.gq),
     flags,
     calendar,
@@ -110,6 +119,7 @@ export function kpisFromElements(e: Elements): Kpis {
 
 const CALENDAR_NOTES: Record<CalendarUse, string> = {
   calendar: "planned time from the shift calendar",
+  default: "no calendar set: planned time from the default calendar (Mon–Sat 08:00–17:00, break 12:00–13:00)",
   none: "no calendar: POT = whole range, PDOT = 0",
-  partial: "some machines have no calendar: for those, POT = whole range, PDOT = 0",
+  partial: "some machines have no calendar set: for those, planned time from the default calendar",
 };

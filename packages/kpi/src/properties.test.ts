@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketize, elementsFromBuckets, sumBuckets } from "./buckets.ts";
-import { plannedTime, ShiftCalendar } from "./calendar.ts";
+import { bucketize, elementsFromBuckets, sumBuckets, sumBucketsIn } from "./buckets.ts";
+import { plannedBusyWindows, plannedTime, ShiftCalendar } from "./calendar.ts";
 import {
   ELEMENT_KEYS,
   type Elements,
@@ -127,7 +127,12 @@ describe("elements properties", () => {
         const group = kpisFromElements(sumElements(perMachine));
         const rows = machines.flatMap((m) => bucketize(m.intervals, m.deltas, 60_000, range));
         const viaRollup = kpisFromElements(
-          elementsFromBuckets(sumBuckets(rows), { range, machines: machines.length, planned: calendar }),
+          elementsFromBuckets(sumBuckets(rows), {
+            range,
+            machines: machines.length,
+            planned: calendar,
+            inside: sumBucketsIn(rows, plannedBusyWindows(calendar, range)),
+          }),
         );
         for (const k of [
           "availability",

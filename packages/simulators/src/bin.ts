@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 import { Command } from "commander";
 import { registerPressCommand } from "./press/cli.ts";
 import { registerRobotCommand } from "./robot/cli.ts";

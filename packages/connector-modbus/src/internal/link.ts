@@ -42,6 +42,8 @@ export class ModbusLink {
   private client: ModbusSerialClient | undefined;
   /** Incremented on every successful open; lets users of a shared link count reconnects once. */
   epoch = 0;
+  /** When any unit last answered on this link (data or an exception), epoch ms. */
+  lastAnswerAt = 0;
   private opening: Promise<void> | undefined;
   /** Resolves when the last dropped port has really been released (a serial port closes asynchronously). */
   private closing: Promise<void> = Promise.resolve();
@@ -211,6 +213,7 @@ export class ModbusLink {
         if (settled || !this.active.has(task)) return;
         settled = true;
         this.active.delete(task);
+        if (!err || typeof err.modbusCode === "number") this.lastAnswerAt = Date.now();
         if (err) task.reject(toWeftError(this.label, err));
         else task.resolve(res);
         // RTU ports reset their frame state after emitting a response, so the next request

@@ -1,3 +1,4 @@
+import type { CounterSpec } from "@weft/core";
 import { type Block, coalesceRegisters, splitBlock } from "../coalesce.ts";
 import type { ModbusConfig, ModbusPoint } from "../config.ts";
 import type { Area, DataType, Order } from "../types.ts";
@@ -22,6 +23,23 @@ export interface ResolvedPoint {
   writable: boolean;
   /** How the user configured the address, for messages: `holding 40 (1-based)`. */
   where: string;
+  /** Sent with each reading: the configured counter width, else the unsigned type's. */
+  counter: CounterSpec | undefined;
+}
+
+const UNSIGNED_BITS: Partial<Record<DataType, 16 | 32 | 64>> = { uint16: 16, uint32: 32, uint64: 64 };
+
+/**
+ * A point's counter width: as configured, else from its unsigned integer type when unscaled (a scaled
+ * value no longer rolls over at the register's maximum). Other points carry none.
+ */
+export function counterOf(
+  p: Pick<ModbusPoint, "counter" | "scale" | "offset">,
+  type: DataType,
+): CounterSpec | undefined {
+  if (p.counter) return p.counter;
+  const bits = UNSIGNED_BITS[type];
+  return bits !== undefined && p.scale === undefined && p.offset === undefined ? { bits } : undefined;
 }
 
 export interface PlannedBlock {
@@ -55,6 +73,7 @@ export function resolvePoint(p: ModbusPoint, base: 0 | 1): ResolvedPoint {
     group: p.group ?? "default",
     writable: p.writable ?? (p.area === "coil" || p.area === "holding"),
     where: `${p.area} ${p.address} (${base}-based)`,
+    counter: counterOf(p, type),
   };
 }
 

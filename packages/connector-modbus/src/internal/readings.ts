@@ -32,7 +32,8 @@ export function decodeBlock(b: PlannedBlock, data: Uint8Array, ts: number, out: 
         quality: "bad",
         status: `not a finite number (${value}) at ${p.where}`,
       });
-    } else out.push({ point: p.id, ts, value, quality: "good" });
+    } else if (p.counter) out.push({ point: p.id, ts, value, quality: "good", counter: p.counter });
+    else out.push({ point: p.id, ts, value, quality: "good" });
   }
   return bad;
 }

@@ -1,9 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { collectReadings, waitFor } from "@weft/connector-sdk/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { cleanup as cleanupProcesses, spawnTree, tempDir } from "@weft/test-processes";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { modbus } from "../../src/index.ts";
 import { startRtuBus } from "./fake-devices.ts";
 
@@ -26,17 +26,18 @@ const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
+afterAll(() => cleanupProcesses());
 
 async function serialBus(answer: number[]) {
   const bus = await startRtuBus(answer, { delayMs: 2 });
   cleanup.push(bus.close);
-  const dir = mkdtempSync(join(tmpdir(), "weft-tty-"));
+  const dir = tempDir("weft-tty-");
   const tty = join(dir, "ttyV0");
-  const socat: ChildProcess = spawn("socat", [`pty,raw,echo=0,link=${tty}`, `tcp:127.0.0.1:${bus.port}`], {
-    stdio: "ignore",
+  const socat = spawnTree("socat", [`pty,raw,echo=0,link=${tty}`, `tcp:127.0.0.1:${bus.port}`], {
+    stdio: ["ignore", "ignore", "ignore"],
   });
-  cleanup.push(() => {
-    socat.kill();
+  cleanup.push(async () => {
+    await socat.stop();
     rmSync(dir, { recursive: true, force: true });
   });
   await waitFor("the pty", () => existsSync(tty), 5000);

@@ -1,6 +1,6 @@
 import { applyScaling } from "@weft/connector-sdk";
-import type { Reading } from "@weft/core";
-import type { DataValue } from "node-opcua";
+import type { CounterSpec, Reading } from "@weft/core";
+import { DataType, type DataValue } from "node-opcua";
 import type { OpcuaPoint } from "../config.ts";
 import { variantToValue } from "../datatype.ts";
 import { mapStatus } from "../quality.ts";
@@ -12,6 +12,22 @@ function pickTs(dv: DataValue, source: TimestampSource, now: number): number {
   const srv = dv.serverTimestamp?.getTime();
   const t = source === "source" ? (src ?? srv) : source === "server" ? (srv ?? src) : undefined;
   return t !== undefined && Number.isFinite(t) && t > 0 ? Math.floor(t) : now;
+}
+
+const UNSIGNED_BITS: Partial<Record<DataType, 16 | 32 | 64>> = {
+  [DataType.UInt16]: 16,
+  [DataType.UInt32]: 32,
+  [DataType.UInt64]: 64,
+};
+
+/**
+ * A point's counter width: as configured, else from the node's unsigned DataType (UInt16/32/64) when the
+ * value is unscaled (a scaled value no longer rolls over at the type's maximum). Others carry none.
+ */
+export function counterOf(point: OpcuaPoint, dataType: DataType): CounterSpec | undefined {
+  if (point.counter) return point.counter;
+  const bits = UNSIGNED_BITS[dataType];
+  return bits !== undefined && point.scale === undefined && point.offset === undefined ? { bits } : undefined;
 }
 
 /** One DataValue of one point → a Reading (quality from the status code, value JSON-safe and scaled). */
@@ -35,9 +51,12 @@ export function toReading(
       quality: "uncertain",
       status: `${mapped.status ?? "Good"}: ${converted.problem}`,
     };
-  return mapped.status
+  const r: Reading = mapped.status
     ? { point: point.id, ts, value, quality: mapped.quality, status: mapped.status }
     : { point: point.id, ts, value, quality: mapped.quality };
+  const counter = counterOf(point, dv.value.dataType);
+  if (counter) r.counter = counter;
+  return r;
 }
 
 /** A bad reading for every point (connection lost, not connected, …). */

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { isWeftError } from "@weft/core";
 import type { PressServer } from "@weft/simulators/press";
+import { cleanup, spawnNodeTs } from "@weft/test-processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discover, type OpcuaConnector, opcuaConnector } from "../../src/index.ts";
 import { collector, startSim, tempDir, until } from "./helpers.ts";
@@ -23,6 +23,7 @@ beforeAll(async () => {
   pki = { folder: join(dir.path, "client"), acceptUnknownServerCertificate: true };
 });
 afterAll(async () => {
+  await cleanup();
   await sim?.close();
   await dir?.remove();
 });
@@ -197,6 +198,31 @@ describe("subscriptions against the press simulator", () => {
     expect(bad.status).toBe("BadInvalidArgument");
   });
 
+  it("discovers the components of variables (ServerStatus.CurrentTime) and the Server object only when asked", async () => {
+    const progress: number[] = [];
+    const withServer = await discover(sim.endpointUrl, {
+      depth: 3,
+      includeServerObject: true,
+      pki,
+      onProgress: (p) => progress.push(p.depth),
+    });
+    const paths = withServer.points.map((p) => p.browsePath);
+    expect(paths).toContain("Server/ServerStatus/CurrentTime");
+    expect(paths).toContain("Server/ServerStatus/BuildInfo");
+    expect(paths).not.toContain("Server/ServerStatus/EngineeringUnits");
+    expect(progress).toEqual([1, 2, 3]);
+    const without = await discover(sim.endpointUrl, { depth: 3, pki });
+    expect(without.points.some((p) => p.browsePath.startsWith("Server/"))).toBe(false);
+    const capped = await discover(sim.endpointUrl, {
+      depth: 3,
+      includeServerObject: true,
+      maxNodes: 10,
+      pki,
+    });
+    expect(capped.truncated).toBe(true);
+    expect(capped.nodesVisited).toBe(10);
+  });
+
   it("discovers points with browse path, data type, unit and access", async () => {
     const found = await discover(sim.endpointUrl, { root: "ns=1;s=Press1", depth: 3, pki });
     const byId = new Map(found.points.map((p) => [p.id, p]));
@@ -276,16 +302,12 @@ describe("bad input", () => {
 
 describe("stale session", () => {
   it("a frozen server (SIGSTOP, TCP still open) is detected by the CurrentTime heartbeat; recovery after SIGCONT", async () => {
-    const child = spawn(
-      join(import.meta.dirname, "..", "..", "..", "..", "node_modules", ".bin", "tsx"),
-      [join(import.meta.dirname, "..", "..", "bench", "counter-server.ts"), "2"],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
+    const server = spawnNodeTs(join(import.meta.dirname, "..", "..", "bench", "counter-server.ts"), ["2"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       let endpointUrl = "";
-      for await (const line of createInterface({ input: child.stdout })) {
+      for await (const line of createInterface({ input: server.child.stdout as NodeJS.ReadableStream })) {
         if (line.startsWith("{")) {
           endpointUrl = (JSON.parse(line) as { endpointUrl: string }).endpointUrl;
           break;
@@ -299,7 +321,7 @@ describe("stale session", () => {
       await c.start(col);
       try {
         await until("a good value", () => col.of("c0").some((r) => r.quality === "good"));
-        child.kill("SIGSTOP");
+        server.signal("SIGSTOP");
         const frozenAt = Date.now();
         await until(
           "the stale session reported",
@@ -308,7 +330,7 @@ describe("stale session", () => {
         );
         expect(Date.now() - frozenAt).toBeLessThan(5000);
         expect(col.of("c0").find((r) => r.quality === "bad")?.status).toBe("BadNoCommunication");
-        child.kill("SIGCONT");
+        server.signal("SIGCONT");
         const back = col.readings.length;
         await until(
           "values resume",
@@ -320,8 +342,8 @@ describe("stale session", () => {
         await c.stop();
       }
     } finally {
-      child.kill("SIGCONT");
-      child.kill("SIGTERM");
+      server.signal("SIGCONT");
+      await server.stop();
     }
   });
 });

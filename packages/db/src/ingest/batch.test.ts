@@ -4,7 +4,7 @@ import { createDb } from "../client.ts";
 import { queryRows } from "../internal/rows.ts";
 import type { SeededTree } from "../internal/seed.ts";
 import { describeEachDb, seedTree } from "../testing.ts";
-import { ingestRawBatch, recordBatch } from "./batch.ts";
+import { gatewaySeqState, ingestRawBatch, recordBatch } from "./batch.ts";
 import type { ReadingRow } from "./encode.ts";
 
 const T0 = Date.UTC(2026, 10, 23, 8);
@@ -37,10 +37,12 @@ describeEachDb("ingestRawBatch", (ctx) => {
     expect(await ingestRawBatch(ctx.db, { gatewayId: gw, seq: 1, rows })).toEqual({
       duplicate: false,
       inserted: 250,
+      duplicateParts: [],
     });
     expect(await ingestRawBatch(ctx.db, { gatewayId: gw, seq: 1, rows })).toEqual({
       duplicate: true,
       inserted: 0,
+      duplicateParts: [1],
     });
     expect(await count()).toBe(250);
     const [g] = await ctx.handle.query<{ last_seq: string | number; seen: boolean }>(
@@ -99,10 +101,12 @@ describeEachDb("ingestRawBatch", (ctx) => {
     expect(await ingestRawBatch(ctx.db, { gatewayId: gw, seq: 20, rows }, { chunkSize: 100 })).toEqual({
       duplicate: false,
       inserted: 1234,
+      duplicateParts: [],
     });
     expect(await ingestRawBatch(ctx.db, { gatewayId: gw, seq: 20, rows }, { chunkSize: 100 })).toEqual({
       duplicate: true,
       inserted: 0,
+      duplicateParts: [20],
     });
     expect(await count()).toBe(before + 1234);
   });
@@ -128,5 +132,75 @@ describeEachDb("ingestRawBatch", (ctx) => {
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     }
     expect(await count()).toBe(before + 3000);
+  });
+
+  const d = (n: number) => new Uint8Array(16).fill(n);
+
+  it("a replay with the same digest is a duplicate; the same seq with another digest is SEQ_CONFLICT and stores nothing", async () => {
+    const before = await count();
+    await ingestRawBatch(ctx.db, { gatewayId: gw, seq: 30, rows: rowsFor(m, 4), digest: d(1) });
+    const again = await ingestRawBatch(ctx.db, { gatewayId: gw, seq: 30, rows: rowsFor(m, 4), digest: d(1) });
+    expect(again.duplicate).toBe(true);
+    const clash = ingestRawBatch(ctx.db, { gatewayId: gw, seq: 30, rows: rowsFor(m, 6), digest: d(2) });
+    await expect(clash).rejects.toMatchObject({
+      code: "SEQ_CONFLICT",
+      details: { seq: 30, lastSeq: 30 },
+    });
+    expect(await count()).toBe(before + 4);
+  });
+
+  it("dedupes each part of a merged upload on its own and stores only the new parts' rows", async () => {
+    const before = await count();
+    const rowsA = rowsFor(m, 3, T0 + 3 * 86_400_000);
+    const rowsB = rowsFor(m, 5, T0 + 3 * 86_400_000 + 10_000);
+    await ingestRawBatch(ctx.db, { gatewayId: gw, seq: 40, rows: rowsA, digest: d(40) });
+    let freshSeen: number[] = [];
+    const r = await ingestRawBatch(
+      ctx.db,
+      {
+        gatewayId: gw,
+        seq: 40,
+        rows: [...rowsA, ...rowsB],
+        parts: [
+          { seq: 40, count: 3, digest: d(40) },
+          { seq: 41, count: 5, digest: d(41) },
+        ],
+      },
+      {
+        rowsOfParts: (fresh) => (fresh.has(41) ? rowsB : []),
+        afterInsert: async (_tx, fresh) => {
+          freshSeen = [...fresh];
+        },
+      },
+    );
+    expect(r).toEqual({ duplicate: false, inserted: 5, duplicateParts: [40] });
+    expect(freshSeen).toEqual([41]);
+    expect(await count()).toBe(before + 8);
+  });
+
+  it("refuses a merged upload whole when one part clashes", async () => {
+    const before = await count();
+    const rows = rowsFor(m, 4, T0 + 4 * 86_400_000);
+    await expect(
+      ingestRawBatch(
+        ctx.db,
+        {
+          gatewayId: gw,
+          seq: 50,
+          rows,
+          parts: [
+            { seq: 50, count: 2, digest: d(50) },
+            { seq: 41, count: 2, digest: d(99) },
+          ],
+        },
+        { rowsOfParts: () => rows },
+      ),
+    ).rejects.toMatchObject({ code: "SEQ_CONFLICT", details: { seq: 41 } });
+    expect(await count()).toBe(before);
+    const state = await gatewaySeqState(ctx.db, gw, { after: 39, upTo: 50 });
+    expect(state.batches).toEqual([
+      { seq: 40, readings: 3 },
+      { seq: 41, readings: 5 },
+    ]);
   });
 });

@@ -86,8 +86,11 @@ export const machines = pgTable(
   "machines",
   {
     id: integer().primaryKey().generatedByDefaultAsIdentity(),
-    /** Unique across the whole brain; gateways name machines by key. */
-    key: text().notNull().unique(),
+    /**
+     * Unique within its enterprise (not across the brain): gateways name machines by key, and one
+     * enterprise's gateway must never be able to claim, or block, a key another enterprise uses.
+     */
+    key: text().notNull(),
     enterpriseId: integer()
       .notNull()
       .references(() => enterprises.id),
@@ -103,7 +106,11 @@ export const machines = pgTable(
     idealCycleS: doublePrecision(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.enterpriseId), index().on(t.lineId)],
+  (t) => [
+    unique("machines_enterprise_key_unique").on(t.enterpriseId, t.key),
+    index().on(t.key),
+    index().on(t.lineId),
+  ],
 );
 
 export const points = pgTable(

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -96,3 +97,22 @@ export const rateLimits = pgTable("rate_limits", {
   windowStart: timestamp({ withTimezone: true }).notNull(),
   hits: integer().notNull(),
 });
+
+/**
+ * Sign-in throttles, shared by every brain process: per address and account, per address, and per
+ * account for addresses it never signed in from (`auth/login-throttle.ts`). A key's `failures`
+ * grow with each attempt (counted before the password hash) and past a free number lock the key
+ * for an exponentially growing delay; a `known:` key records an address an account signed in from.
+ */
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    key: text().primaryKey(),
+    failures: integer().notNull().default(0),
+    lockedUntil: timestamp({ withTimezone: true }),
+    lastAt: timestamp({ withTimezone: true }).notNull(),
+    /** Whether the last attempt was refused (so one upsert says so in its RETURNING). */
+    refused: boolean().notNull().default(false),
+  },
+  (t) => [index().on(t.lastAt)],
+);

@@ -15,7 +15,7 @@ import {
 import { cities, enterprises, parks } from "./assets.ts";
 import { users } from "./auth.ts";
 
-/** One configurable checklist item (see shared/domain/coverage.md). */
+/** One configurable checklist item (see docs/domain/coverage.md). */
 export interface CoverageRuleItem {
   item: string;
   level: "enterprise" | "park";

@@ -12,7 +12,23 @@ export {
   coverageSnapshots,
 } from "./coverage.ts";
 export { gateways, ingestedBatches, QUALITY_CODES, readings } from "./ingest.ts";
-export { jobs, machineCounters, machineLive, machineStateIntervals } from "./production.ts";
+export {
+  ALERT_KINDS,
+  ALERT_STATUSES,
+  type AlertKind,
+  type AlertParams,
+  type AlertStatus,
+  alertDeliveries,
+  alertEvents,
+  alertRules,
+  alerts,
+  displayTokens,
+  jobOrders,
+  settlementRates,
+  WEBHOOK_FORMATS,
+  type WebhookFormat,
+} from "./operations.ts";
+export { counterAnomalies, jobs, machineCounters, machineLive, machineStateIntervals } from "./production.ts";
 export {
   machineDailyRollups,
   machineHourlyRollups,

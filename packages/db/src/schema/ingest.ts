@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -34,7 +35,13 @@ export const gateways = pgTable(
   (t) => [index().on(t.enterpriseId)],
 );
 
-/** One row per accepted (gateway, seq): the exactly-once record. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * One row per accepted (gateway, seq): the exactly-once record. `digest` (16 bytes of a SHA-256 over
+ * the batch's readings) tells a replay of the same batch (a duplicate) from a reused seq carrying
+ * other readings (a conflict, refused); rows stored before it existed have none and count as replays.
+ */
 export const ingestedBatches = pgTable(
   "ingested_batches",
   {
@@ -44,6 +51,7 @@ export const ingestedBatches = pgTable(
     seq: bigint({ mode: "number" }).notNull(),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     readingCount: integer().notNull(),
+    digest: bytea(),
   },
   (t) => [primaryKey({ columns: [t.gatewayId, t.seq] })],
 );

@@ -49,8 +49,41 @@ export const machineCounters = pgTable(
     role: text().notNull(),
     lastValue: doublePrecision().notNull(),
     lastTs: timestamp({ withTimezone: true }).notNull(),
+    /** When `lastValue` was sampled (the next delta is spread over the time since); null in old rows. */
+    sampleTs: timestamp({ withTimezone: true }),
+    /** The value after which the counter rolls over (its width, e.g. 65 535); null: the default (UInt32). */
+    counterMax: doublePrecision(),
   },
   (t) => [primaryKey({ columns: [t.machineId, t.pointKey] })],
+);
+
+/**
+ * Counter jumps that are neither a plausible wrap nor a reset (e.g. a wrap implying more units than the
+ * machine's maximum rate allows): not counted as production, kept here so someone looks at the counter.
+ */
+export const counterAnomalies = pgTable(
+  "counter_anomalies",
+  {
+    machineId: integer()
+      .notNull()
+      .references(() => machines.id, { onDelete: "cascade" }),
+    pointKey: text().notNull(),
+    role: text().notNull(),
+    /** The sample that revealed the jump. */
+    ts: timestamp({ withTimezone: true }).notNull(),
+    /** The sample before it. */
+    prevTs: timestamp({ withTimezone: true }),
+    prevValue: doublePrecision().notNull(),
+    value: doublePrecision().notNull(),
+    /** Units the jump would have meant (not counted). */
+    delta: doublePrecision().notNull(),
+    /** How the jump would have been read ("wrap": a drop taken for a rollover). */
+    kind: text().notNull(),
+    /** Most units the machine could have made in the time (3 × the ideal rate, plus 10). */
+    maxUnits: doublePrecision().notNull(),
+    detectedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.machineId, t.pointKey, t.ts] }), index().on(t.machineId, t.ts)],
 );
 
 /** Live state per machine for a fast `machines.live`. */

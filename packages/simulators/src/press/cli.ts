@@ -29,6 +29,10 @@ export function registerPressCommand(program: Command): void {
     .option("--pki <folder>", "PKI folder (server certificate kept across restarts)", "./pki/press-sim")
     .option("--reject-unknown-certificates", "do not auto-trust client certificates")
     .option(
+      "--reduced-ns0",
+      "serve a reduced namespace 0 like open62541 (no ServerCapabilities/OperationLimits nodes)",
+    )
+    .option(
       "--counters <n>",
       "bench mode: also expose N counters incremented every second",
       int("counters", 0, 1e6),
@@ -57,6 +61,7 @@ export function registerPressCommand(program: Command): void {
         pkiFolder: opts.pki,
         acceptUnknownCertificates: !opts.rejectUnknownCertificates,
         counters: opts.counters,
+        reducedNamespace0: opts.reducedNs0 === true,
       });
       log.info(
         { endpointUrl: sim.endpointUrl, presses: opts.presses, seed: opts.seed, speed: opts.speed },
@@ -83,4 +88,5 @@ interface PressCliOptions {
   pki: string;
   rejectUnknownCertificates?: boolean;
   counters: number;
+  reducedNs0?: boolean;
 }

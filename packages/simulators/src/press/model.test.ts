@@ -39,6 +39,18 @@ describe("press model", () => {
     expect(last.simSeconds).toBe(86_400);
   });
 
+  it("a press started 'running' prints sheets in its first minute; a cold start is still in make-ready", () => {
+    const warm = new PressModel(3, "J", {}, "running");
+    expect(warm.snapshot().deviceStatus).toBe("Running");
+    warm.advance(60);
+    expect(warm.snapshot().deviceStatus).toBe("Running");
+    expect(warm.snapshot().productionCounter).toBeGreaterThan(100);
+    const cold = new PressModel(3);
+    cold.advance(60);
+    expect(cold.snapshot().deviceStatus).toBe("Setup");
+    expect(cold.snapshot().productionCounter).toBe(0);
+  });
+
   it("maps JDF states to Machinery item state and operation mode consistently", () => {
     const m = new PressModel(3);
     for (let i = 0; i < 20_000; i++) {

@@ -86,7 +86,16 @@ export class PressModel {
   #fraction = 0;
   #state: PressSnapshot;
 
-  constructor(seed: number, jobPrefix = "J", tuning: Partial<PressTuning> = {}) {
+  /**
+   * `start: "running"` begins mid-job at speed (a press that was already printing when the
+   * simulation started, as in the demo) instead of the cold start's warm-up and make-ready.
+   */
+  constructor(
+    seed: number,
+    jobPrefix = "J",
+    tuning: Partial<PressTuning> = {},
+    start: "cold" | "running" = "cold",
+  ) {
     this.#rng = new Prng(seed);
     this.#jobPrefix = jobPrefix;
     this.#tuning = { ...DEFAULT_TUNING, ...tuning };
@@ -104,6 +113,10 @@ export class PressModel {
       simSeconds: 0,
     };
     this.#startJob();
+    if (start === "running") {
+      this.#phase = { kind: "running" };
+      this.#publishPhase();
+    }
   }
 
   snapshot(): PressSnapshot {

@@ -49,4 +49,30 @@ describe("press OPC UA server", () => {
     expect(a.simSeconds).toBeGreaterThan(1000); // 3600× for > 0.5 s
     expect(a.energyKwh).not.toBe(b.energyKwh);
   });
+
+  it("reducedNamespace0 leaves out the OperationLimits nodes, as open62541 does", async () => {
+    const reduced = await startPressServer({ port: 0, hostname: "localhost", reducedNamespace0: true });
+    const maxNodesPerRead = "i=11705"; // Server_ServerCapabilities_OperationLimits_MaxNodesPerRead
+    const read = async (url: string) => {
+      const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
+      await client.connect(url);
+      const session = await client.createSession();
+      try {
+        const [limit, speed] = await session.read([
+          { nodeId: maxNodesPerRead, attributeId: 13 },
+          { nodeId: pressNodeId(0, "Speed"), attributeId: 13 },
+        ]);
+        return [limit?.statusCode.name, speed?.statusCode.name];
+      } finally {
+        await session.close();
+        await client.disconnect();
+      }
+    };
+    try {
+      expect(await read(reduced.endpointUrl)).toEqual(["BadNodeIdUnknown", "Good"]);
+      expect(await read(sim.endpointUrl)).toEqual(["Good", "Good"]);
+    } finally {
+      await reduced.close();
+    }
+  }, 60_000);
 });

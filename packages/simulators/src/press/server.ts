@@ -6,6 +6,7 @@ import {
   MessageSecurityMode,
   NodeClass,
   nodesets,
+  ObjectIds,
   OPCUACertificateManager,
   OPCUAServer,
   SecurityPolicy,
@@ -66,9 +67,17 @@ export interface PressServerOptions {
     /** false: enforce maxMonitoredItemsPerSubscription but publish 0 ("no limit"), like many real servers. */
     advertise?: boolean;
   };
+  /**
+   * Serve a reduced namespace 0 like open62541's default build: the Server object's
+   * ServerCapabilities/OperationLimits nodes are removed, so a client reading them gets
+   * BadNodeIdUnknown (node-opcua then prints a warning block per node). Default false.
+   */
+  reducedNamespace0?: boolean;
   /** Wall-clock update period of the simulation. Default 200 ms. */
   updateIntervalMs?: number;
   tuning?: Partial<PressTuning>;
+  /** "running": the presses start mid-job at speed instead of warming up (default "cold"). */
+  start?: "cold" | "running";
 }
 
 export interface PressServer {
@@ -160,11 +169,12 @@ export async function startPressServer(options: PressServerOptions = {}): Promis
   const addressSpace = server.engine.addressSpace;
   if (!addressSpace) throw new Error("press simulator: address space not created");
   if (limits.advertise === false) hideMonitoredItemLimit(addressSpace);
+  if (options.reducedNamespace0) removeOperationLimits(addressSpace);
   const ns = addressSpace.getOwnNamespace();
   const models: PressModel[] = [];
   const publishers: PressPublisher[] = [];
   for (let i = 0; i < presses; i++) {
-    const model = new PressModel(deriveSeed(seed, i), `${pressName(i)}-J`, options.tuning);
+    const model = new PressModel(deriveSeed(seed, i), `${pressName(i)}-J`, options.tuning, options.start);
     models.push(model);
     publishers.push(
       addPress(addressSpace, ns, i, model, {
@@ -220,6 +230,12 @@ export async function startPressServer(options: PressServerOptions = {}): Promis
       if (ownsPki) await rm(pkiFolder, { recursive: true, force: true });
     },
   };
+}
+
+/** What open62541 leaves out by default: the OperationLimits object and every variable in it. */
+function removeOperationLimits(addressSpace: NonNullable<OPCUAServer["engine"]["addressSpace"]>): void {
+  const limits = addressSpace.findNode(`i=${ObjectIds.Server_ServerCapabilities_OperationLimits}`);
+  if (limits) addressSpace.deleteNode(limits);
 }
 
 function hideMonitoredItemLimit(addressSpace: NonNullable<OPCUAServer["engine"]["addressSpace"]>): void {

@@ -1,19 +1,17 @@
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { cleanup, spawnNodeTs, tempDir } from "@weft/test-processes";
 import { OPCUAClient } from "node-opcua";
-import { expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
+afterAll(() => cleanup());
 
 it("weft-sim press --port 0 --seed 1 --speed 60 --presses 3 serves a printing line and stops on SIGTERM", async () => {
-  const pki = await mkdtemp(join(tmpdir(), "weft-sim-press-cli-"));
-  const child = spawn(
-    join(root, "..", "..", "node_modules", ".bin", "tsx"),
+  const pki = tempDir("weft-sim-press-cli-");
+  const sim = spawnNodeTs(
+    join(root, "src", "bin.ts"),
     [
-      join(root, "src", "bin.ts"),
       "press",
       "--port",
       "0",
@@ -32,7 +30,7 @@ it("weft-sim press --port 0 --seed 1 --speed 60 --presses 3 serves a printing li
   );
   try {
     let endpointUrl = "";
-    for await (const line of createInterface({ input: child.stdout })) {
+    for await (const line of createInterface({ input: sim.child.stdout as NodeJS.ReadableStream })) {
       if (!line.startsWith("{")) continue;
       const log = JSON.parse(line) as { endpointUrl?: string };
       if (log.endpointUrl) {
@@ -48,11 +46,9 @@ it("weft-sim press --port 0 --seed 1 --speed 60 --presses 3 serves a printing li
     expect(dv.value.value).toMatch(/^Press3-J\d{5}$/);
     await session.close();
     await client.disconnect();
-    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    sim.signal("SIGTERM");
+    expect((await sim.exited).code).toBe(0);
   } finally {
-    if (child.exitCode === null) child.kill("SIGKILL");
-    await rm(pki, { recursive: true, force: true });
+    await sim.stop();
   }
 }, 60_000);

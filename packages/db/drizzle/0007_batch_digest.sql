@@ -1,0 +1,1 @@
+ALTER TABLE "ingested_batches" ADD COLUMN "digest" "bytea";
