@@ -124,11 +124,13 @@ async function brainBaseline(url: string, gw: DemoGateway): Promise<number> {
   const n = 24;
   const t0 = performance.now();
   for (let i = 0; i < n; i++)
-    await client.push({
-      gatewayId: gw.gatewayId,
-      seq: i + 1,
-      readings: syntheticBatch(i * BATCH, now, 60_000, "bench-direct"),
-    });
+    await client.push(
+      JSON.stringify({
+        gatewayId: gw.gatewayId,
+        seq: i + 1,
+        readings: syntheticBatch(i * BATCH, now, 60_000, "bench-direct"),
+      }),
+    );
   return Math.round((n * BATCH) / ((performance.now() - t0) / 1000));
 }
 

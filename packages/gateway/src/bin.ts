@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env node
 import { buildCli } from "./cli/index.ts";
 
 const program = buildCli((code) => {

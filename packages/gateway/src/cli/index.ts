@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { checkCommand } from "./check.ts";
-import { type CliIO, stdio } from "./common.ts";
-import { discoverCommand } from "./discover.ts";
+import { type CliIO, cliLogger, stdio } from "./common.ts";
+import { type DiscoverCliOptions, discoverCommand } from "./discover.ts";
 import { probeCommand } from "./probe.ts";
 import { readCommand } from "./read.ts";
 import { runCommand } from "./run.ts";
@@ -55,8 +55,15 @@ export function buildCli(exit: (code: number) => void, io: CliIO = stdio): Comma
     .option("--device <id>", "only this device")
     .option("--json", "one JSON object per line: device, point, value, quality, ts")
     .option("--timeout <ms>", "per device", int("--timeout", 1), 10_000)
-    .action((o: { config: string; device?: string; json?: boolean; timeout: number }) =>
-      done(readCommand(o.config, { device: o.device, json: o.json, timeoutMs: o.timeout }, io)),
+    .option("--log-level <level>", "diagnostics on stderr: trace, debug, info, warn, error", "warn")
+    .action((o: { config: string; device?: string; json?: boolean; timeout: number; logLevel: string }) =>
+      done(
+        readCommand(
+          o.config,
+          { device: o.device, json: o.json, timeoutMs: o.timeout, logger: cliLogger(o.logLevel) },
+          io,
+        ),
+      ),
     );
 
   program
@@ -66,13 +73,17 @@ export function buildCli(exit: (code: number) => void, io: CliIO = stdio): Comma
     .argument("<url>", "endpoint, e.g. opc.tcp://press:4840")
     .option("--root <nodeId>", "start here (default the Objects folder i=85)")
     .option("--depth <n>", "levels below root (default 4)", int("--depth", 1))
+    .option("--include-server", "also walk the standard Server object (namespace 0 diagnostics)")
+    .option("--max-nodes <n>", "stop browsing after this many nodes (default 100000)", int("--max-nodes", 1))
+    .option("--json", "print the discovery result as one JSON object instead of YAML")
     .option(
       "--pki <folder>",
       "client certificate folder (the server trusts it once)",
       "./weft-data/pki/opcua",
     )
-    .action((protocol: string, url: string, o: { root?: string; depth?: number; pki: string }) =>
-      done(discoverCommand(protocol, url, o, io)),
+    .option("--log-level <level>", "diagnostics on stderr: trace, debug, info, warn, error", "warn")
+    .action((protocol: string, url: string, o: DiscoverCliOptions & { logLevel: string }) =>
+      done(discoverCommand(protocol, url, { ...o, logger: cliLogger(o.logLevel) }, io)),
     );
 
   program

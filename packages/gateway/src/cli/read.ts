@@ -1,5 +1,6 @@
 import { type Connector, canReadOnce } from "@weft/connector-sdk";
 import type { Reading } from "@weft/core";
+import type { Logger } from "pino";
 import { loadAndValidate } from "../config/validate.ts";
 import { createDefaultRegistry } from "../connectors/registry.ts";
 import { type CliIO, reportError } from "./common.ts";
@@ -8,6 +9,8 @@ export interface ReadOptions {
   device?: string;
   json?: boolean;
   timeoutMs: number;
+  /** Diagnostics (stderr); stdout carries only the readings. */
+  logger?: Logger;
 }
 
 /**
@@ -18,6 +21,12 @@ export interface ReadOptions {
 export async function readCommand(file: string, o: ReadOptions, io: CliIO): Promise<number> {
   try {
     const cfg = await loadAndValidate(file, createDefaultRegistry());
+    if (cfg.devices.some((d) => d.connector === "opcua")) {
+      const opcua = (await import("@weft/connector-opcua")) as {
+        routeNodeOpcuaLogs?: (l: Logger | null) => void;
+      };
+      opcua.routeNodeOpcuaLogs?.(o.logger ?? null);
+    }
     const devices = cfg.devices.filter((d) => (o.device ? d.id === o.device : d.enabled));
     if (o.device && devices.length === 0) {
       io.err(`✗ no device "${o.device}"; configured: ${cfg.devices.map((d) => d.id).join(", ")}`);

@@ -1,3 +1,4 @@
+import { faultPlanFromEnv } from "../runtime/fault.ts";
 import { startGateway } from "../runtime/gateway.ts";
 import { type CliIO, cliLogger, reportError } from "./common.ts";
 
@@ -10,7 +11,13 @@ export async function runCommand(
   const logger = cliLogger(o.logLevel);
   let gw: Awaited<ReturnType<typeof startGateway>>;
   try {
-    gw = await startGateway({ configPath: file, logger, drainOnStopS: o.drainS });
+    // WEFT_FAULT_AT is for fault-injection tests only (runtime/fault.ts).
+    gw = await startGateway({
+      configPath: file,
+      logger,
+      drainOnStopS: o.drainS,
+      fault: faultPlanFromEnv(process.env),
+    });
   } catch (e) {
     return reportError(io, e);
   }

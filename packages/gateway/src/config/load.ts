@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document } from "yaml";
+import type { z } from "zod";
 import type { CompiledProfile } from "../profile/compile.ts";
 import { loadProfile } from "../profile/load.ts";
 import { substituteEnvInDocument } from "./env.ts";
@@ -14,7 +15,7 @@ import {
   type PointsOrigin,
   yamlErrors,
 } from "./points.ts";
-import { DEVICE_KEYS, type DeviceConfig, GatewayConfig } from "./schema.ts";
+import { DEVICE_KEYS, DeviceConfig, GatewayConfig } from "./schema.ts";
 
 /** A device with its points, connector settings and profile resolved. */
 export interface ResolvedDevice {
@@ -91,20 +92,62 @@ export function loadConfigText(file: string, text: string, options: LoadOptions 
       message: `environment variable ${p.variable} is not set`,
       fix: `export ${p.variable}=… before starting, or write \${${p.variable}:-default}`,
     });
-  const parsed = GatewayConfig.safeParse(located.doc.toJS());
-  if (!parsed.success) {
+  const js: unknown = located.doc.toJS();
+  const parsed = GatewayConfig.safeParse(js);
+  let config: GatewayConfig;
+  let indices: number[];
+  if (parsed.success) {
+    config = parsed.data;
+    indices = config.devices.map((_, i) => i);
+  } else {
     const envFields = new Set(issues.map((i) => i.field));
-    throw configError([
-      ...issues,
-      ...zodToIssues(located, parsed.error).filter((i) => !envFields.has(i.field)),
-    ]);
+    issues.push(
+      ...zodToIssues(located, parsed.error, [], [], GatewayConfig).filter((i) => !envFields.has(i.field)),
+    );
+    // Go on with what is valid, so one run reports every problem (device files, profiles and
+    // connector settings too), not the top-level ones first and the rest after they are fixed.
+    ({ config, indices } = lenientConfig(js));
   }
-  if (issues.length) throw configError(issues);
+  if (issues.length && !options.deferIssues) throw configError(issues);
   const baseDir = path.dirname(file);
-  const devices = parsed.data.devices.map((d, i) => resolveDevice(d, i, located, baseDir, issues));
+  const devices = config.devices.map((d, k) => resolveDevice(d, indices[k] ?? k, located, baseDir, issues));
   if (issues.length && !options.deferIssues) throw configError(issues);
   const ok = devices.filter((d): d is ResolvedDevice => d !== null);
-  return { file, baseDir, config: parsed.data, devices: ok, located, issues };
+  return { file, baseDir, config, devices: ok, located, issues };
+}
+
+/**
+ * A config built from the valid parts of one that failed validation: each section that is valid
+ * on its own (defaults for the others) and each device that is valid on its own, with its index.
+ * Only used to keep checking; the issues already say the file is invalid.
+ */
+function lenientConfig(js: unknown): { config: GatewayConfig; indices: number[] } {
+  const o = (js && typeof js === "object" ? js : {}) as Record<string, unknown>;
+  const section = <T>(schema: z.ZodType<T>, value: unknown, fallback: T): T => {
+    const r = schema.safeParse(value);
+    return r.success ? r.data : fallback;
+  };
+  const shape = GatewayConfig.shape;
+  const indices: number[] = [];
+  const devices: DeviceConfig[] = [];
+  (Array.isArray(o.devices) ? o.devices : []).forEach((d: unknown, i: number) => {
+    const r = DeviceConfig.safeParse(d);
+    if (r.success) {
+      devices.push(r.data);
+      indices.push(i);
+    }
+  });
+  return {
+    indices,
+    config: {
+      gateway: section(shape.gateway, o.gateway, { id: "invalid", dataDir: "./weft-data" }),
+      brain: section(shape.brain, o.brain, undefined),
+      buffer: section(shape.buffer, o.buffer ?? {}, shape.buffer.parse({})),
+      uplink: section(shape.uplink, o.uplink ?? {}, shape.uplink.parse({})),
+      health: section(shape.health, o.health ?? {}, false),
+      devices,
+    },
+  };
 }
 
 function resolveDevice(

@@ -5,12 +5,13 @@ export interface LocatedDocument {
   file: string;
   doc: Document;
   lines: LineCounter;
+  text: string;
 }
 
 export function parseLocated(file: string, text: string): LocatedDocument {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  return { file, doc, lines };
+  return { file, doc, lines, text };
 }
 
 /**

@@ -131,16 +131,64 @@ function readText(file: string): string | { issues: ConfigIssue[] } {
   }
 }
 
+/**
+ * YAML syntax errors, one per line, at the line to fix. The yaml library reports a key indented
+ * deeper than its siblings as two errors on the line above (that line's value seems to go on);
+ * it is reported once, at the deeper line, as the indentation problem it is.
+ */
 export function yamlErrors(located: LocatedDocument): ConfigIssue[] {
-  return located.doc.errors.map((e) =>
-    issue(
-      located.file,
-      e.linePos?.[0]?.line ?? 1,
-      "(yaml)",
-      (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ""),
-      "fix the YAML syntax on that line (indentation, a missing ':' or an unclosed quote)",
-    ),
-  );
+  const byLine = new Map<number, ConfigIssue>();
+  const lines = located.text.split("\n");
+  for (const e of located.doc.errors) {
+    let line = e.linePos?.[0]?.line ?? 1;
+    let message = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "");
+    let fix = "fix the YAML syntax on that line (indentation, a missing ':' or an unclosed quote)";
+    const odd = oddIndent(lines, line);
+    if (odd) {
+      message = `indented ${odd.indent} spaces, ${odd.indent > odd.siblings ? "more" : "less"} than the keys around it (${odd.siblings})`;
+      fix = `indent it ${odd.siblings} spaces, like the keys around it`;
+    } else if (e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "BLOCK_AS_IMPLICIT_KEY") {
+      // Caused by a line already reported (its own indentation is wrong): the same problem.
+      if (byLine.has(line)) continue;
+      const deeper = deeperLineAfter(located.text, line);
+      if (deeper) {
+        message = `indented ${deeper.indent} spaces, deeper than the key on line ${line} (${deeper.base}): YAML reads this line as the rest of that key's value`;
+        fix = `indent it ${deeper.base} spaces, like the keys around it`;
+        line = deeper.line;
+      }
+    } else if (e.code === "BAD_INDENT") fix = "indent it like the other keys of its block";
+    if (!byLine.has(line)) byLine.set(line, issue(located.file, line, "(yaml)", message, fix));
+  }
+  return [...byLine.values()].sort((a, b) => a.line - b.line);
+}
+
+const indentOf = (l: string) => l.length - l.trimStart().length;
+const blank = (l: string | undefined) => l === undefined || !l.trim() || l.trimStart().startsWith("#");
+
+/** A line (1-based) indented unlike the lines before and after it, which agree with each other. */
+function oddIndent(lines: string[], line: number): { indent: number; siblings: number } | null {
+  let p = line - 2;
+  while (p >= 0 && blank(lines[p])) p--;
+  let n = line;
+  while (n < lines.length && blank(lines[n])) n++;
+  const own = lines[line - 1];
+  if (p < 0 || n >= lines.length || blank(own)) return null;
+  const before = indentOf(lines[p] ?? "");
+  const after = indentOf(lines[n] ?? "");
+  const indent = indentOf(own ?? "");
+  return before === after && indent !== before ? { indent, siblings: before } : null;
+}
+
+/** The first non-blank line after `line` (1-based) indented deeper than it. */
+function deeperLineAfter(text: string, line: number): { line: number; indent: number; base: number } | null {
+  const lines = text.split("\n");
+  const base = indentOf(lines[line - 1] ?? "");
+  for (let i = line; i < lines.length; i++) {
+    const l = lines[i] ?? "";
+    if (!l.trim() || l.trimStart().startsWith("#")) continue;
+    return indentOf(l) > base ? { line: i + 1, indent: indentOf(l), base } : null;
+  }
+  return null;
 }
 
 function issue(file: string, line: number, field: string, message: string, fix: string): ConfigIssue {

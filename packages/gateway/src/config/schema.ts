@@ -56,12 +56,59 @@ export const BufferConfig = z.strictObject({
     .meta({ description: "Policy at maxBytes; both count and report what was dropped" }),
 });
 
+const SparkplugId = z
+  .string()
+  .regex(/^[^/+#]{1,64}$/, "1-64 characters without '/', '+' or '#' (Sparkplug ids are MQTT topic levels)");
+
 export const UplinkConfig = z.strictObject({
+  kind: z.enum(["brain", "sparkplug"]).default("brain").meta({
+    description:
+      "brain: ingest.push to the brain over HTTP (the `brain` section); sparkplug: a Sparkplug B edge node on an MQTT broker",
+  }),
+  broker: z
+    .string()
+    .regex(/^mqtts?:\/\/./, "use mqtt://host:1883 or mqtts://host:8883")
+    .optional()
+    .meta({ description: "sparkplug: the MQTT broker, mqtt:// or mqtts:// (TLS)" }),
+  groupId: SparkplugId.optional().meta({ description: "sparkplug: the Sparkplug group id" }),
+  edgeNodeId: SparkplugId.optional().meta({
+    description:
+      "sparkplug: the edge node id (default: the gateway id; the brain maps it to the registered gateway)",
+  }),
+  primaryHostId: z
+    .union([SparkplugId, z.literal(false)])
+    .default("weft-brain")
+    .meta({
+      description:
+        "sparkplug: hold data in the buffer while this host's spBv1.0/STATE/<id> is offline (false: do not wait for a host)",
+    }),
+  username: z.string().optional().meta({ description: "sparkplug: this gateway's MQTT user name" }),
+  password: z.string().optional().meta({
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: YAML ${ENV} syntax
+    description: "sparkplug: its MQTT password (e.g. ${WEFT_MQTT_PASSWORD})",
+  }),
+  ca: z.string().optional().meta({ description: "sparkplug: PEM file of the broker's CA (mqtts://)" }),
+  cert: z
+    .string()
+    .optional()
+    .meta({ description: "sparkplug: PEM client certificate, when the broker asks for one" }),
+  key: z.string().optional().meta({ description: "sparkplug: PEM key of the client certificate" }),
+  receiptTimeout: Duration.default(15_000).meta({
+    description: "sparkplug: resend DATA the brain has not confirmed storing within this time",
+  }),
+  uns: z
+    .strictObject({ base: z.string().min(1).meta({ description: "e.g. acme/site-1/area-2" }) })
+    .optional()
+    .meta({ description: "sparkplug: also publish plain JSON at <base>/<machine>/<signal or point>" }),
   maxBatchReadings: z.number().int().min(1).max(50_000).default(5000),
   maxBatchAge: Duration.default(1000),
   maxInFlight: z.number().int().min(1).max(16).default(1).meta({
     description:
-      "Batches uploaded at once; the brain dedupes in any order, the buffer is acknowledged in order",
+      "Uploads at once; the brain dedupes in any order and the buffer is acknowledged in order, but uploads stored out of time order take the brain's slower late-data path: keep 1 to drain a backlog fast",
+  }),
+  maxUploadReadings: z.number().int().min(1).max(50_000).default(20_000).meta({
+    description:
+      "A backlog (after an outage) goes to the brain in uploads of up to this many readings, whole buffered batches merged; sparkplug: up to twice this many readings are in flight unconfirmed",
   }),
   retryInitial: Duration.default(500),
   retryMax: Duration.default(30_000),
@@ -108,6 +155,14 @@ export const GatewayConfig = z
         });
       else seen.set(d.id, i);
     });
+    if (cfg.uplink.kind === "sparkplug")
+      for (const k of ["broker", "groupId"] as const)
+        if (!cfg.uplink[k])
+          ctx.addIssue({
+            code: "custom",
+            path: ["uplink", k],
+            message: `uplink.kind sparkplug needs uplink.${k} (e.g. ${k === "broker" ? "mqtt://broker:1883" : "plant-a"})`,
+          });
     if (cfg.buffer.maxBytes < 2 * cfg.buffer.segmentBytes)
       ctx.addIssue({
         code: "custom",

@@ -2,9 +2,18 @@ import * as path from "node:path";
 import type { ConnectorFactory } from "@weft/connector-sdk";
 import { isWeftError } from "@weft/core";
 import type { ConnectorRegistry } from "../connectors/registry.ts";
-import { type ConfigIssue, configError } from "./issues.ts";
+import { type ConfigIssue, configError, fixFor } from "./issues.ts";
 import { type LoadedConfig, loadConfigFile, type ResolvedDevice } from "./load.ts";
 import { fieldPath, type LocatedDocument, lineOf } from "./locate.ts";
+import { DEVICE_KEYS } from "./schema.ts";
+import { nearestKey } from "./suggest.ts";
+
+function valueAt(o: unknown, path: readonly (string | number)[]): unknown {
+  let v = o;
+  for (const p of path)
+    v = v && typeof v === "object" ? (v as Record<string | number, unknown>)[p] : undefined;
+  return v;
+}
 
 export interface ValidatedConfig extends LoadedConfig {
   factories: Map<string, ConnectorFactory>;
@@ -42,15 +51,14 @@ export async function validateConnectors(
     flattenConnection(d, factory);
     defaultPkiFolder(loaded, d, factory);
     issues.push(...unknownSettings(loaded, d, factory));
-    try {
-      factory.parseConfig(d.connectorConfig);
-    } catch (e) {
-      if (!isWeftError(e, "CONFIG_INVALID")) throw e;
-      const list = (e.details?.issues as { field: string; message: string }[] | undefined) ?? [
-        { field: e.field ?? "(root)", message: e.message },
-      ];
-      for (const i of list) issues.push(mapConnectorIssue(loaded, d, i.field, i.message, e.fix));
-    }
+    // The schema's own issues: each gets the fix for its own problem (not the first issue's).
+    const parsed = factory.configSchema.safeParse(d.connectorConfig);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) {
+        const where = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+        const fix = fixFor(issue, valueAt(d.connectorConfig, where) !== undefined);
+        issues.push(mapConnectorIssue(loaded, d, fieldPath(where), issue.message, fix));
+      }
   }
   if (issues.length) throw configError(issues);
   return { ...loaded, factories, issues: [] };
@@ -185,11 +193,15 @@ function unknownSettings(loaded: LoadedConfig, d: ResolvedDevice, factory: Conne
           ? d.pointsOrigin.located
           : loaded.located;
       const path = inConfig ? ["devices", d.index, k] : [k];
+      const settings = known.filter((x) => x !== "points");
+      const meant = nearestKey(k, [...settings, ...DEVICE_KEYS]);
       return located(
         doc,
         path,
         `unknown ${d.connector} setting "${k}"`,
-        `remove it or check the spelling; ${d.connector} settings are: ${known.filter((x) => x !== "points").join(", ")}`,
+        meant
+          ? `did you mean "${meant}"? rename "${k}" to "${meant}"`
+          : `remove it or check the spelling; ${d.connector} settings are: ${settings.join(", ")}`,
       );
     });
 }

@@ -1,26 +1,24 @@
-import type { BatchReading } from "@weft/core";
-
 /**
- * Recent batches by seq, kept in memory so the uplink rarely reads the disk.
- * Bounded by the bytes of their JSON payloads; the oldest are evicted first.
+ * Recent batches' payloads (the JSON of their readings) by seq, kept in memory so the uplink
+ * rarely reads the disk. Bounded by their bytes; the oldest are evicted first.
  */
 export class BatchCache {
-  private readonly entries = new Map<number, { readings: BatchReading[]; bytes: number }>();
+  private readonly entries = new Map<number, Buffer>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  get(seq: number): BatchReading[] | undefined {
-    return this.entries.get(seq)?.readings;
+  get(seq: number): Buffer | undefined {
+    return this.entries.get(seq);
   }
 
-  remember(seq: number, readings: BatchReading[], bytes: number): void {
-    this.entries.set(seq, { readings, bytes });
-    this.bytes += bytes;
+  remember(seq: number, payload: Buffer): void {
+    this.entries.set(seq, payload);
+    this.bytes += payload.length;
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= v.bytes;
+      this.bytes -= v.length;
     }
   }
 
@@ -28,7 +26,7 @@ export class BatchCache {
     const c = this.entries.get(seq);
     if (c) {
       this.entries.delete(seq);
-      this.bytes -= c.bytes;
+      this.bytes -= c.length;
     }
   }
 }

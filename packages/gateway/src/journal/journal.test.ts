@@ -105,7 +105,7 @@ describe("Journal", () => {
     expect(s.dropped.batches).toBeGreaterThan(0);
     expect(s.dropped.readings).toBe(s.dropped.batches * 4);
     expect(s.pendingBatches + s.dropped.batches).toBe(60);
-    expect(events.some((e) => e.type === "dropped" && e.reason === "buffer-full")).toBe(true);
+    expect(events.some((e) => e.type === "lost" && e.loss.reason === "buffer-full")).toBe(true);
     expect(drain(j).at(-1)).toBe(60);
     j.close();
     expect(open(dir, { segmentBytes: 2048, maxBytes: 4096 }).stats().dropped).toEqual(s.dropped);

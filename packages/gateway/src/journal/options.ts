@@ -1,3 +1,4 @@
+import type { LossEntry } from "./losses.ts";
 import type { QuarantineReport } from "./segment.ts";
 
 export type FsyncPolicy = "batch" | "interval" | "off";
@@ -20,16 +21,22 @@ export interface JournalOptions {
   cursorFlushMs?: number;
   onEvent?: (event: JournalEvent) => void;
   now?: () => number;
+  /** This boot's id (default: the kernel's; see boot-id.ts). */
+  bootId?: string | null;
+  /** Fault-injection tests only: called around a cursor write that moves the acknowledgement. */
+  fault?: (step: "before-cursor-write" | "after-cursor-write") => void;
 }
 
 export type JournalEvent =
   | { type: "quarantined"; report: QuarantineReport }
   | { type: "torn-tail"; segment: string; bytes: number }
-  | { type: "dropped"; batches: number; readings: number; reason: "buffer-full" | "corrupt" }
+  /** Readings lost for good, with the seq range and how many (see losses.ts). */
+  | { type: "lost"; loss: LossEntry }
+  | { type: "renumbered"; fromSeq: number; wireFrom: number; batches: number }
   | { type: "cursor-problem"; message: string };
 
 /** `JournalOptions` with every default filled in (callbacks aside). */
-export type ResolvedJournalOptions = Required<Omit<JournalOptions, "onEvent" | "now">>;
+export type ResolvedJournalOptions = Required<Omit<JournalOptions, "onEvent" | "now" | "bootId" | "fault">>;
 
 const MiB = 1024 * 1024;
 

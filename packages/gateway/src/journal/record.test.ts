@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { crc32, crc32Table } from "./crc32.ts";
-import { decodeRecordAt, encodeRecord, HEADER_BYTES } from "./record.ts";
+import { crc32 as crc, crc32, crc32Table } from "./crc32.ts";
+import { declaredMeta, decodeRecordAt, encodeRecord, HEADER_BYTES } from "./record.ts";
 import { scanSegment } from "./scan.ts";
 
 const meta = fc.record({
   seq: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
   readings: fc.nat({ max: 50_000 }),
   firstTs: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+  cum: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
 });
 const payload = fc.uint8Array({ minLength: 0, maxLength: 300 });
 const records = fc.array(fc.tuple(meta, payload), { minLength: 1, maxLength: 12 });
@@ -26,10 +27,41 @@ describe("journal record", () => {
         const r = decodeRecordAt(encodeRecord(m, p), 0);
         expect(r.kind).toBe("record");
         if (r.kind !== "record") return;
-        expect({ seq: r.record.seq, readings: r.record.readings, firstTs: r.record.firstTs }).toEqual(m);
+        const { seq, readings, firstTs, cum } = r.record;
+        expect({ seq, readings, firstTs, cum }).toEqual(m);
         expect(Buffer.compare(r.record.payload, Buffer.from(p))).toBe(0);
       }),
     );
+  });
+
+  it("still reads a record of the first format (WFJ1, no running count)", () => {
+    const payload = Buffer.from('[{"x":1}]');
+    const body = Buffer.alloc(20 + payload.length);
+    body.writeBigUInt64LE(42n, 0);
+    body.writeUInt32LE(3, 8);
+    body.writeBigUInt64LE(1000n, 12);
+    payload.copy(body, 20);
+    const head = Buffer.alloc(12);
+    head.write("WFJ1", 0, "latin1");
+    head.writeUInt32LE(body.length, 4);
+    head.writeUInt32LE(crc(body), 8);
+    const r = decodeRecordAt(Buffer.concat([head, body]), 0);
+    expect(
+      r.kind === "record" && { seq: r.record.seq, readings: r.record.readings, cum: r.record.cum },
+    ).toEqual({
+      seq: 42,
+      readings: 3,
+      cum: null,
+    });
+  });
+
+  it("tells what a record whose payload is damaged declared", () => {
+    const buf = Buffer.from(
+      encodeRecord({ seq: 9, readings: 250, firstTs: 1, cum: 500 }, Buffer.alloc(64, 1)),
+    );
+    buf[HEADER_BYTES + 40] = 0;
+    expect(decodeRecordAt(buf, 0).kind).toBe("bad");
+    expect(declaredMeta(buf, 0)).toEqual({ seq: 9, readings: 250 });
   });
 
   it("reports every truncation as short, never as a record", () => {

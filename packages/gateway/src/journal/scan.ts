@@ -1,4 +1,4 @@
-import { type DecodedRecord, decodeRecordAt, HEADER_BYTES, RECORD_MAGIC } from "./record.ts";
+import { type DecodedRecord, decodeRecordAt, HEADER_BYTES } from "./record.ts";
 
 /** A stretch of bytes that held no valid record. */
 export interface DamagedRange {
@@ -42,8 +42,8 @@ export function scanSegment(buf: Buffer): SegmentScan {
   return { records, damaged, tornTailAt: null };
 }
 
-const MAGIC_BYTES = Buffer.alloc(4);
-MAGIC_BYTES.writeUInt32LE(RECORD_MAGIC, 0);
+/** "WFJ", the part both record formats' magic shares (WFJ1, WFJ2). */
+const MAGIC_BYTES = Buffer.from("WFJ");
 
 function findNextRecord(buf: Buffer, from: number): number {
   let at = from;

@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BatchReading } from "@weft/core";
 import { fsyncDir } from "./fsutil.ts";
 import { decodeRecordAt } from "./record.ts";
 import { type RecordEntry, type Segment, segmentName } from "./segment.ts";
@@ -22,6 +21,8 @@ export class SegmentStore {
   private totalBytes = 0;
   private fd: number | null = null;
   private readFd: { file: string; fd: number } | null = null;
+  /** Highest seq whose record is known to be on stable storage (fsynced). */
+  private syncedSeq: number;
 
   constructor(
     private readonly dir: string,
@@ -30,6 +31,16 @@ export class SegmentStore {
   ) {
     this.segments = recovered;
     for (const s of recovered) this.totalBytes += s.bytes;
+    this.syncedSeq = recovered.at(-1)?.records.at(-1)?.seq ?? 0;
+  }
+
+  /** Highest seq known fsynced, and where the newest segment's synced bytes end (for fault tests). */
+  synced(): { seq: number; segment: string | null; bytes: number } {
+    const last = this.segments.at(-1);
+    if (!last) return { seq: this.syncedSeq, segment: null, bytes: 0 };
+    let bytes = 0;
+    for (const r of last.records) if (r.seq <= this.syncedSeq) bytes = r.offset + r.size;
+    return { seq: this.syncedSeq, segment: last.name, bytes };
   }
 
   /** Bytes of every segment on disk. */
@@ -51,13 +62,17 @@ export class SegmentStore {
     const seg = this.activeSegment(rec.length, entry.seq);
     const fd = this.fd ?? this.openActive(seg);
     fs.writeSync(fd, rec, 0, rec.length, seg.bytes);
-    if (fsync) fs.fdatasyncSync(fd);
+    if (fsync) {
+      fs.fdatasyncSync(fd);
+      this.syncedSeq = entry.seq;
+    }
     seg.records.push({
       seq: entry.seq,
       offset: seg.bytes,
       size: rec.length,
       readings: entry.readings,
       firstTs: entry.firstTs,
+      cum: entry.cum,
     });
     seg.bytes += rec.length;
     this.totalBytes += rec.length;
@@ -70,6 +85,7 @@ export class SegmentStore {
       fs.fsyncSync(this.fd);
       fs.closeSync(this.fd);
       this.fd = null;
+      this.syncedSeq = Math.max(this.syncedSeq, last?.records.at(-1)?.seq ?? 0);
     }
     const name = segmentName(seq);
     const seg: Segment = { name, file: path.join(this.dir, name), bytes: 0, records: [] };
@@ -109,23 +125,16 @@ export class SegmentStore {
     return n;
   }
 
-  /** The readings stored at `rec`, or null when its bytes no longer check out. */
-  read(seg: Segment, rec: RecordEntry): BatchReading[] | null {
+  /** The payload (JSON of the readings) stored at `rec`, or null when its bytes no longer check out. */
+  read(seg: Segment, rec: RecordEntry): Buffer | null {
     if (this.readFd?.file !== seg.file) {
       if (this.readFd) fs.closeSync(this.readFd.fd);
       this.readFd = { file: seg.file, fd: fs.openSync(seg.file, "r") };
     }
     const buf = Buffer.allocUnsafe(rec.size);
-    fs.readSync(this.readFd.fd, buf, 0, rec.size, rec.offset);
-    const decoded = decodeRecordAt(buf, 0);
-    if (decoded.kind === "record" && decoded.record.seq === rec.seq) {
-      try {
-        return JSON.parse(decoded.record.payload.toString("utf8")) as BatchReading[];
-      } catch {
-        // falls through to the corrupt path
-      }
-    }
-    return null;
+    const n = fs.readSync(this.readFd.fd, buf, 0, rec.size, rec.offset);
+    const decoded = decodeRecordAt(buf.subarray(0, n), 0);
+    return decoded.kind === "record" && decoded.record.seq === rec.seq ? decoded.record.payload : null;
   }
 
   /** Delete the oldest segment's file and drop it from the index; returns what was removed. */
@@ -145,6 +154,7 @@ export class SegmentStore {
   /** fsync the active segment now. */
   sync(): void {
     if (this.fd !== null) fs.fdatasyncSync(this.fd);
+    this.syncedSeq = Math.max(this.syncedSeq, this.segments.at(-1)?.records.at(-1)?.seq ?? 0);
   }
 
   close(): void {

@@ -1,4 +1,10 @@
-import { MACHINE_STATES, type MachineState, type ReadingValue, type SignalRole } from "@weft/core";
+import {
+  type CounterSpec,
+  MACHINE_STATES,
+  type MachineState,
+  type ReadingValue,
+  type SignalRole,
+} from "@weft/core";
 import { fromJdfDeviceStatus, fromMachineryItemState, fromPackML, fromRobot } from "@weft/kpi";
 import { type CompiledExpr, compileExpr, type ExprValue, type Scope } from "./expr.ts";
 import type { ProfileDefinition, SignalSpec } from "./schema.ts";
@@ -10,6 +16,8 @@ export interface CompiledSignal {
   /** Set when the signal is a plain copy of one point: the raw reading is tagged instead of duplicated. */
   direct?: string;
   constant?: boolean;
+  /** The counter width the profile declares for this signal (copied onto its readings). */
+  counter?: CounterSpec;
   evaluate(scope: Scope): ReadingValue;
 }
 
@@ -58,9 +66,15 @@ function compileSignal(role: SignalRole, spec: SignalSpec, path: string): Compil
     };
   }
   if ("standard" in spec) return compileStandard(role, spec, ex);
-  const { from, scale, offset } = spec;
+  const { from, scale, offset, counter } = spec;
   if (scale === undefined && offset === undefined)
-    return { role, inputs: [from], direct: from, evaluate: (s) => s[from] ?? null };
+    return {
+      role,
+      inputs: [from],
+      direct: from,
+      ...(counter ? { counter } : {}),
+      evaluate: (s) => s[from] ?? null,
+    };
   return {
     role,
     inputs: [from],

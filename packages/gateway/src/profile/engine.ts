@@ -81,7 +81,9 @@ export class ProfileEngine {
       const first = directs?.[0];
       out.push(
         first && r.quality !== "bad"
-          ? { ...r, machine: this.machine, signal: first.role }
+          ? first.counter
+            ? { ...r, machine: this.machine, signal: first.role, counter: first.counter }
+            : { ...r, machine: this.machine, signal: first.role }
           : { ...r, machine: this.machine },
       );
       for (const extra of directs?.slice(1) ?? [])

@@ -1,4 +1,4 @@
-import { MachineKind, MachineState, SignalRole } from "@weft/core";
+import { CounterSpec, MachineKind, MachineState, SignalRole } from "@weft/core";
 import { z } from "zod";
 import { Duration } from "../config/units.ts";
 
@@ -13,6 +13,10 @@ const FromSpec = z.strictObject({
   from: InputName,
   scale: z.number().finite().optional(),
   offset: z.number().finite().optional(),
+  /** A counter's width or rollover (`{ bits: 16 }`, `{ max: 999999 }`), overriding the connector's. */
+  counter: CounterSpec.optional().meta({
+    description: "Counter width or rollover: { bits: 16 | 32 | 64 } or { max: 999999 }",
+  }),
 });
 const ExprSpec = z.strictObject({ expr: Expr });
 const ConstSpec = z.strictObject({ const: z.union([z.number(), z.string(), z.boolean()]) });

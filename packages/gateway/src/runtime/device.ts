@@ -93,6 +93,7 @@ export class DeviceRunner {
         errors: this.failed ? 1 : 0,
         reconnects: 0,
         lastError: this.failed,
+        hint: null,
       };
     }
     const s = this.connector.status();
@@ -105,6 +106,7 @@ export class DeviceRunner {
       errors: s.counters.errors,
       reconnects: s.counters.reconnects,
       lastError: s.lastError ?? null,
+      hint: s.hint ?? null,
     };
   }
 }

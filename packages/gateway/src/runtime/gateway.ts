@@ -6,10 +6,14 @@ import { loadConfigObject } from "../config/load.ts";
 import { loadAndValidate, type ValidatedConfig, validateConnectors } from "../config/validate.ts";
 import { type ConnectorRegistry, createDefaultRegistry } from "../connectors/registry.ts";
 import { Journal, type JournalEvent } from "../journal/journal.ts";
+import type { LossReason } from "../journal/losses.ts";
 import { createBrainClient } from "../uplink/client.ts";
+import { brokerOptions } from "../uplink/mqtt-options.ts";
+import { SparkplugUplink } from "../uplink/sparkplug.ts";
 import { Uplink } from "../uplink/uplink.ts";
 import { Batcher } from "./batcher.ts";
 import { DeviceRunner } from "./device.ts";
+import { type FaultPlan, faultInjector } from "./fault.ts";
 import { type HealthServer, startHealthServer } from "./health.ts";
 import { RateMeter } from "./rate.ts";
 import type { GatewayStatus } from "./status.ts";
@@ -28,6 +32,8 @@ export interface StartGatewayOptions {
   health?: { host?: string; port: number } | false;
   /** Seconds `stop()` keeps uploading what is buffered before closing (default 5). */
   drainOnStopS?: number;
+  /** TEST ONLY: stop the process at a step of the acknowledge path (see runtime/fault.ts). */
+  fault?: FaultPlan | null;
 }
 
 export interface RunningGateway {
@@ -56,6 +62,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const { config } = cfg;
   const log = logger.child({ gateway: config.gateway.id });
   const dataDir = path.resolve(cfg.baseDir, config.gateway.dataDir);
+  let journalRef: Journal | null = null;
+  const fault = options.fault
+    ? faultInjector(options.fault, dataDir, () => {
+        const b = journalRef?.stats();
+        return { synced: journalRef?.syncedPoint(), lastSeq: b?.lastSeq, ackedSeq: b?.ackedSeq };
+      })
+    : undefined;
+  if (options.fault)
+    log.warn({ fault: options.fault }, "WEFT_FAULT_AT is set: this process will kill itself (test only)");
   const journal = Journal.open({
     dir: path.join(dataDir, "journal"),
     segmentBytes: config.buffer.segmentBytes,
@@ -64,7 +79,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     fsyncIntervalMs: config.buffer.fsyncInterval,
     whenFull: config.buffer.whenFull,
     onEvent: (e) => logJournalEvent(log, e),
+    ...(fault ? { fault } : {}),
   });
+  journalRef = journal;
   const meter = new RateMeter();
   let readingsTotal = 0;
   const batcher = new Batcher({
@@ -88,8 +105,23 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (!factory) throw new WeftError("INTERNAL", `no factory for ${d.connector}`);
     return new DeviceRunner(d, factory, emit, log);
   });
-  let uplink: Uplink | null = null;
-  if (config.brain) {
+  let uplink: Uplink | SparkplugUplink | null = null;
+  const up = config.uplink;
+  if (up.kind === "sparkplug" && up.broker && up.groupId) {
+    uplink = new SparkplugUplink({
+      journal,
+      logger: log,
+      broker: up.broker,
+      client: brokerOptions(up, cfg.baseDir),
+      groupId: up.groupId,
+      edgeNodeId: up.edgeNodeId ?? config.gateway.id,
+      primaryHostId: up.primaryHostId === false ? null : up.primaryHostId,
+      receiptTimeoutMs: up.receiptTimeout,
+      windowReadings: 2 * up.maxUploadReadings,
+      ...(up.uns ? { unsBase: up.uns.base } : {}),
+    });
+    uplink.start();
+  } else if (config.brain) {
     const client = createBrainClient({
       url: config.brain.url,
       apiKey: config.brain.apiKey,
@@ -108,8 +140,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger: log,
       retryInitialMs: config.uplink.retryInitial,
       retryMaxMs: config.uplink.retryMax,
-      deadLetterDir: path.join(dataDir, "dead-letters"),
       maxInFlight: config.uplink.maxInFlight,
+      maxUploadReadings: config.uplink.maxUploadReadings,
+      ...(fault ? { fault } : {}),
     });
     uplink.start();
   } else log.warn("no brain configured: readings are buffered on disk only");
@@ -117,19 +150,23 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const status = (): GatewayStatus => {
     const now = Date.now();
     const b = journal.stats();
+    const u = uplink?.status() ?? null;
+    const intake = meter.perSecond();
     return {
       gatewayId: config.gateway.id,
       startedAt,
       now,
-      readingsPerSecond: meter.perSecond(),
+      readingsPerSecond: intake,
       readingsTotal,
       devices: devices.map((d) => d.status()),
       buffer: {
         ...b,
         oldestPendingAgeMs: b.oldestPendingTs === null ? null : Math.max(0, now - b.oldestPendingTs),
         whenFull: config.buffer.whenFull,
+        fsync: config.buffer.fsync,
+        etaSeconds: backlogEta(b.pendingReadings, u, intake),
       },
-      uplink: uplink?.status() ?? null,
+      uplink: u,
     };
   };
   await Promise.all(devices.map((d) => d.start()));
@@ -187,6 +224,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
+/**
+ * Seconds until the backlog is uploaded at the current drain rate, net of what keeps coming in;
+ * 0 when nothing is pending, null while it is not shrinking (brain unreachable, no drain yet).
+ */
+export function backlogEta(
+  pending: number,
+  u: { connected: boolean; drainPerSecond: number } | null,
+  intake: number,
+): number | null {
+  if (pending === 0) return 0;
+  if (!u?.connected) return null;
+  const net = u.drainPerSecond - intake;
+  return net > 0 ? pending / net : null;
+}
+
 async function loadAny(options: StartGatewayOptions, registry: ConnectorRegistry): Promise<ValidatedConfig> {
   if (options.configPath) return loadAndValidate(options.configPath, registry, options.env);
   if (options.config !== undefined)
@@ -201,6 +253,14 @@ async function loadAny(options: StartGatewayOptions, registry: ConnectorRegistry
     fix: "pass { configPath: 'gateway.yaml' }",
   });
 }
+
+const LOSS_MESSAGES: Record<LossReason, string> = {
+  "buffer-full": "buffer full: readings dropped per the overflow policy",
+  damaged: "buffer damage: readings lost",
+  "torn-tail": "buffer ended in a record the crash cut short: readings lost",
+  "power-cut": "machine restarted with unsynced buffer records (fsync window): readings lost",
+  unreadable: "buffered batch unreadable: readings lost",
+};
 
 function logJournalEvent(log: Logger, e: JournalEvent): void {
   switch (e.type) {
@@ -221,12 +281,26 @@ function logJournalEvent(log: Logger, e: JournalEvent): void {
         "buffer ended in a torn write (crash inside the fsync window); truncated",
       );
       break;
-    case "dropped":
+    case "lost": {
+      const { reason, fromSeq, toSeq, batches, readings, note, segment } = e.loss;
+      log.error(
+        {
+          reason,
+          fromSeq,
+          toSeq,
+          batches,
+          readings,
+          ...(segment ? { segment } : {}),
+          ...(note ? { note } : {}),
+        },
+        LOSS_MESSAGES[reason],
+      );
+      break;
+    }
+    case "renumbered":
       log.warn(
-        { batches: e.batches, readings: e.readings, reason: e.reason },
-        e.reason === "buffer-full"
-          ? "buffer full: dropped readings per policy"
-          : "buffered batch unreadable: dropped",
+        { fromSeq: e.fromSeq, wireFrom: e.wireFrom, batches: e.batches },
+        "the brain had these seqs with other readings (SEQ_CONFLICT): unsent batches renumbered above the brain's last seq",
       );
       break;
     case "cursor-problem":

@@ -1,5 +1,6 @@
 import type { ConnectorState } from "@weft/connector-sdk";
 import type { JournalStats } from "../journal/journal.ts";
+import { LOSS_REASONS } from "../journal/losses.ts";
 import type { UplinkStatus } from "../uplink/uplink.ts";
 
 export interface DeviceStatus {
@@ -13,6 +14,8 @@ export interface DeviceStatus {
   errors: number;
   reconnects: number;
   lastError: { code: string; message: string; at: number } | null;
+  /** The likely cause when the device does not answer as it should (unit id, wrong area, firewall…). */
+  hint: string | null;
   /** Profile signals switched off because the device lacks their inputs. */
   disabledSignals: string[];
 }
@@ -25,7 +28,13 @@ export interface GatewayStatus {
   readingsPerSecond: number;
   readingsTotal: number;
   devices: DeviceStatus[];
-  buffer: JournalStats & { oldestPendingAgeMs: number | null; whenFull: string };
+  buffer: JournalStats & {
+    oldestPendingAgeMs: number | null;
+    whenFull: string;
+    fsync: string;
+    /** Seconds until the backlog is uploaded at the current drain rate (null: not shrinking). */
+    etaSeconds: number | null;
+  };
   uplink: UplinkStatus | null;
 }
 
@@ -86,6 +95,36 @@ export function formatMetrics(s: GatewayStatus): string {
     [[{ reason: "buffer-full" }, s.buffer.dropped.readings]],
   );
   metric(
+    "weft_gateway_lost_readings_total",
+    "counter",
+    "Buffered readings lost for good, by reason (buffer-full, damaged, torn-tail, power-cut, unreadable).",
+    LOSS_REASONS.map((r) => [{ reason: r }, s.buffer.lossTotals[r].readings]),
+  );
+  metric(
+    "weft_gateway_lost_batches_total",
+    "counter",
+    "Buffered batches lost for good, by reason.",
+    LOSS_REASONS.map((r) => [{ reason: r }, s.buffer.lossTotals[r].batches]),
+  );
+  metric(
+    "weft_gateway_dead_letter_batches_total",
+    "counter",
+    "Batches the brain refused for good, kept in the buffer's dead-letter area.",
+    [[{}, s.buffer.deadLetters.batches]],
+  );
+  metric(
+    "weft_gateway_dead_letter_readings_total",
+    "counter",
+    "Readings kept in the dead-letter area (refused batches and readings rejected one by one).",
+    [[{}, s.buffer.deadLetters.readings]],
+  );
+  metric(
+    "weft_gateway_backlog_eta_seconds",
+    "gauge",
+    "Seconds until the backlog is uploaded at the current drain rate (NaN while it is not shrinking).",
+    [[{}, s.buffer.etaSeconds === null ? null : round(s.buffer.etaSeconds)]],
+  );
+  metric(
     "weft_gateway_buffer_corrupt_segments_total",
     "counter",
     "Buffer segments found damaged and quarantined.",
@@ -94,7 +133,7 @@ export function formatMetrics(s: GatewayStatus): string {
   metric(
     "weft_gateway_buffer_corrupt_records_total",
     "counter",
-    "Buffered batches lost to damage found at read time.",
+    "Buffered batches lost to damage: in a segment, a torn tail, or found at read time.",
     [[{}, s.buffer.corrupt.records]],
   );
   metric(
@@ -112,13 +151,25 @@ export function formatMetrics(s: GatewayStatus): string {
   metric("weft_gateway_upload_failures_total", "counter", "Failed upload attempts.", [
     [{}, u?.failures ?? 0],
   ]);
+  metric(
+    "weft_gateway_drain_readings_per_second",
+    "gauge",
+    "Readings the brain accepted per second (10 s window).",
+    [[{}, round(u?.drainPerSecond ?? 0)]],
+  );
+  metric(
+    "weft_gateway_seq_renumberings_total",
+    "counter",
+    "Times unsent batches were renumbered after the brain reported a SEQ_CONFLICT.",
+    [[{}, u?.renumberings ?? 0]],
+  );
   metric("weft_gateway_brain_connected", "gauge", "1 when the last upload succeeded.", [
     [{}, u?.connected ? 1 : 0],
   ]);
   metric(
     "weft_gateway_device_connected",
     "gauge",
-    "1 when the device's connector is connected.",
+    "1 when the device answers (a successful read), 0 while connecting, unresponsive or failed.",
     s.devices.map((d) => [{ device: d.id }, d.state === "connected" ? 1 : 0]),
   );
   metric(

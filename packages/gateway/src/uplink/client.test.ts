@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { classifyFailure, createBrainClient } from "./client.ts";
+import { BrainCallError, classifyAnswer, createBrainClient } from "./client.ts";
 
 /** A stand-in for the brain's HTTP handler speaking tRPC's JSON wire format, optionally gzip-aware. */
 async function fakeBrain(
@@ -53,17 +53,18 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
-const batch = (seq: number) => ({
-  gatewayId: "g",
-  seq,
-  readings: Array.from({ length: 200 }, (_, i) => ({
-    machine: "m",
-    point: `p${i}`,
-    ts: 1_700_000_000_000 + i,
-    value: i,
-    quality: "good" as const,
-  })),
-});
+const batch = (seq: number) =>
+  JSON.stringify({
+    gatewayId: "g",
+    seq,
+    readings: Array.from({ length: 200 }, (_, i) => ({
+      machine: "m",
+      point: `p${i}`,
+      ts: 1_700_000_000_000 + i,
+      value: i,
+      quality: "good" as const,
+    })),
+  });
 
 describe("brain client", () => {
   it("gzips bodies with the API key when the brain accepts Content-Encoding: gzip", async () => {
@@ -105,6 +106,46 @@ describe("brain client", () => {
       timeoutMs: 1000,
     });
     const err = await c.push(batch(1)).catch((e: unknown) => e);
-    expect(classifyFailure(err).kind).toBe("transient");
+    expect(err).toBeInstanceOf(BrainCallError);
+    expect((err as BrainCallError).failure).toMatchObject({ kind: "transient", status: 0 });
+  });
+});
+
+describe("classifyAnswer: retry only what can succeed", () => {
+  const body = (code: string, weftCode: string | null = null, extra: object = {}) => ({
+    error: { message: `${code} says no`, data: { code, weftCode, ...extra } },
+  });
+  it.each([
+    [503, "5", body("SERVICE_UNAVAILABLE", "UNAVAILABLE"), "transient", 5000],
+    [500, null, body("INTERNAL_SERVER_ERROR"), "transient", null],
+    [502, null, null, "transient", null],
+    [429, "30", body("TOO_MANY_REQUESTS", "RATE_LIMITED"), "transient", 30_000],
+    [408, null, body("TIMEOUT"), "transient", null],
+    [401, null, body("UNAUTHORIZED"), "unauthorized", null],
+    [403, null, body("FORBIDDEN", "FORBIDDEN", { fields: [{ field: "gatewayId" }] }), "unauthorized", null],
+    [
+      403,
+      null,
+      body("FORBIDDEN", "FORBIDDEN", { fields: [{ field: "readings.machine" }] }),
+      "rejected",
+      null,
+    ],
+    [400, null, body("BAD_REQUEST", "VALIDATION_FAILED"), "rejected", null],
+    [413, null, body("PAYLOAD_TOO_LARGE"), "rejected", null],
+  ] as const)("HTTP %i (Retry-After %s) → %s", (status, retryAfter, b, kind, retryAfterMs) => {
+    const f = classifyAnswer(status, retryAfter, b);
+    expect(f.kind).toBe(kind);
+    expect(f.retryAfterMs).toBe(retryAfterMs);
+    expect(f.tooLarge).toBe(status === 413);
+  });
+
+  it("a seq conflict carries the clashing seq and the brain's last seq", () => {
+    const f = classifyAnswer(
+      409,
+      null,
+      body("CONFLICT", "SEQ_CONFLICT", { details: { seq: 12, lastSeq: 40 } }),
+    );
+    expect(f).toMatchObject({ kind: "conflict", conflict: { seq: 12, lastSeq: 40 } });
+    expect(classifyAnswer(409, null, body("CONFLICT", "CONFLICT")).kind).toBe("rejected");
   });
 });

@@ -1,9 +1,12 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { Backoff, sleep } from "@weft/connector-sdk";
 import type { Logger } from "pino";
-import type { Journal, JournalBatch } from "../journal/journal.ts";
-import { type BrainClient, classifyFailure } from "./client.ts";
+import { type Journal, readingsOf } from "../journal/journal.ts";
+import { RateMeter } from "../runtime/rate.ts";
+import { BrainCallError, type BrainClient, type Failure, type PushResult } from "./client.ts";
+import { buildUpload, type Upload } from "./upload.ts";
+
+/** Steps of the acknowledge path where a fault-injection test may stop the process. */
+export type UplinkFaultStep = "before-send" | "after-commit";
 
 export interface UplinkOptions {
   journal: Journal;
@@ -12,54 +15,73 @@ export interface UplinkOptions {
   logger: Logger;
   retryInitialMs: number;
   retryMaxMs: number;
-  /** Folder for batches the brain rejects as invalid after `maxRejections` tries (dead letters). */
-  deadLetterDir: string;
-  maxRejections?: number;
   /**
-   * Batches in flight at once (default 1). More overlaps network and brain work; the
-   * brain dedupes on (gateway, seq) in any order and the journal is acknowledged in order.
+   * Uploads in flight at once (default 1). More overlaps network and brain work; the brain
+   * dedupes on (gateway, seq) in any order and the journal is acknowledged in order.
    */
   maxInFlight?: number;
+  /** A backlog goes in uploads of up to this many readings (whole batches merged). Default 20,000. */
+  maxUploadReadings?: number;
+  /** Fault-injection tests only (see runtime/fault.ts). */
+  fault?: (step: UplinkFaultStep) => void;
   now?: () => number;
 }
 
 export interface UplinkStatus {
   connected: boolean;
+  /** `sending`, `waiting` (retrying after a failure), `refused` (API key or gateway id refused). */
+  state: "sending" | "waiting" | "refused";
+  /** Successful `ingest.push` calls (a backlog merges many batches into one). */
+  uploads: number;
   sentBatches: number;
   sentReadings: number;
   duplicates: number;
   rejectedReadings: number;
   deadLetters: number;
+  renumberings: number;
   failures: number;
   consecutiveFailures: number;
   lastUploadAt: number | null;
-  /** Source timestamp of the oldest reading in the last uploaded batch, as lag = upload time − that. */
+  /** Upload time minus the source time of the oldest reading in the last upload. */
   lastLagMs: number | null;
+  /** Readings the brain accepted per second (10 s window): the drain rate of a backlog. */
+  drainPerSecond: number;
   lastError: { code: string; message: string; at: number } | null;
   compression: "gzip" | "none";
   bytesOnWire: number;
   bytesRaw: number;
 }
 
+type Outcome = { upload: Upload } & ({ ok: true } | { ok: false; failure: Failure | null });
+
+/** Most gateway batches merged into one upload. */
+const MAX_PARTS = 1000;
+
 /**
- * Sends journal batches to the brain in seq order, one at a time, acknowledging each
- * in the journal once the brain stored it (or had it already: a duplicate). Transient
- * failures retry with exponential backoff and jitter; nothing is skipped.
+ * Sends journal batches to the brain in seq order, merging a backlog into large uploads, and
+ * acknowledges them in the journal once the brain stored them (or had them: duplicates). What
+ * can succeed later is retried with backoff (honouring Retry-After); what never can goes to the
+ * dead-letter area with the brain's reason and the next batches flow; a SEQ_CONFLICT renumbers
+ * the unsent batches above the brain's last seq. Nothing is skipped silently.
  */
 export class Uplink {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private readonly backoff: Backoff;
   private readonly now: () => number;
-  private lastSent = 0;
-  private rejections = 0;
-  private readonly s: Omit<UplinkStatus, "compression" | "bytesOnWire" | "bytesRaw"> = {
+  private readonly drain: RateMeter;
+  private lastAcked = 0;
+  private lastLossCheck = 0;
+  private readonly s: Omit<UplinkStatus, "compression" | "bytesOnWire" | "bytesRaw" | "drainPerSecond"> = {
     connected: false,
+    state: "sending",
+    uploads: 0,
     sentBatches: 0,
     sentReadings: 0,
     duplicates: 0,
     rejectedReadings: 0,
     deadLetters: 0,
+    renumberings: 0,
     failures: 0,
     consecutiveFailures: 0,
     lastUploadAt: null,
@@ -70,6 +92,7 @@ export class Uplink {
   constructor(private readonly o: UplinkOptions) {
     this.backoff = new Backoff({ initialMs: o.retryInitialMs, maxMs: o.retryMaxMs });
     this.now = o.now ?? Date.now;
+    this.drain = new RateMeter(10, this.now);
   }
 
   start(): void {
@@ -82,7 +105,7 @@ export class Uplink {
     while (
       deadlineMs > 0 &&
       this.now() < until &&
-      this.o.journal.next(this.lastSent) &&
+      this.o.journal.nextPendingSeq(this.lastAcked) !== null &&
       this.s.consecutiveFailures === 0
     )
       await sleep(20);
@@ -93,6 +116,7 @@ export class Uplink {
   status(): UplinkStatus {
     return {
       ...this.s,
+      drainPerSecond: this.drain.perSecond(),
       compression: this.o.client.gzip ? "gzip" : "none",
       bytesOnWire: this.o.client.bytes.wire,
       bytesRaw: this.o.client.bytes.raw,
@@ -100,120 +124,269 @@ export class Uplink {
   }
 
   private async run(): Promise<void> {
+    const { journal } = this.o;
     const signal = this.abort.signal;
     const window = Math.max(1, this.o.maxInFlight ?? 1);
-    const inFlight = new Map<number, Promise<boolean>>();
+    const maxReadings = this.o.maxUploadReadings ?? 20_000;
+    const inFlight = new Map<number, Promise<Outcome>>();
     const done = new Set<number>();
-    let nextAfter = this.lastSent;
+    /** Batches up to this seq go one per upload: finding the one the brain refuses. */
+    let isolateThrough = 0;
+    this.lastAcked = journal.stats().ackedSeq;
+    let nextAfter = this.lastAcked;
     while (!signal.aborted) {
+      await this.checkLoss(signal);
       while (inFlight.size < window) {
-        const batch = this.o.journal.next(nextAfter);
-        if (!batch) break;
-        nextAfter = batch.seq;
-        inFlight.set(batch.seq, this.send(batch, signal));
+        const recs = journal.records(nextAfter, maxReadings, nextAfter < isolateThrough ? 1 : MAX_PARTS);
+        const last = recs.at(-1);
+        if (!last) break;
+        nextAfter = last.seq;
+        const todo = recs.filter((r) => !done.has(r.seq) && !journal.isDelivered(r.seq));
+        const upload = buildUpload(this.o.gatewayId, todo, (l) => journal.wireSeq(l), this.now());
+        for (const r of recs) if (!upload?.locals.includes(r.seq)) done.add(r.seq);
+        if (upload) inFlight.set(upload.locals[0] as number, this.send(upload, signal));
       }
+      this.ackContiguous(done);
       if (inFlight.size === 0) {
-        await Promise.race([this.o.journal.waitForAppend(500), sleep(500, signal)]);
+        await Promise.race([journal.waitForAppend(500), sleep(500, signal)]);
         continue;
       }
-      const [seq, ok] = await Promise.race([...inFlight].map(([q, p]) => p.then((r) => [q, r] as const)));
-      inFlight.delete(seq);
-      if (ok) {
-        done.add(seq);
+      const first = await Promise.race([...inFlight].map(([k, p]) => p.then((o) => [k, o] as const)));
+      inFlight.delete(first[0]);
+      if (first[1].ok) {
+        for (const l of first[1].upload.locals) done.add(l);
         this.ackContiguous(done);
         continue;
       }
-      // A failure: let the others finish, acknowledge what is contiguous, resend from the first gap.
-      for (const [q, p] of inFlight) if (await p) done.add(q);
+      // A failure: let the others finish, acknowledge what is contiguous, act on the first failure.
+      const failed: Outcome[] = [first[1]];
+      for (const p of inFlight.values()) {
+        const o = await p;
+        if (o.ok) for (const l of o.upload.locals) done.add(l);
+        else failed.push(o);
+      }
       inFlight.clear();
       this.ackContiguous(done);
-      done.clear();
-      nextAfter = this.lastSent;
-      if (!signal.aborted) await sleep(this.backoff.next(), signal);
+      if (signal.aborted) break;
+      failed.sort((a, b) => (a.upload.locals[0] ?? 0) - (b.upload.locals[0] ?? 0));
+      const f = failed[0] as Outcome & { ok: false };
+      if (f.failure?.kind === "conflict") await this.resync(f.upload, f.failure, done, signal);
+      else if (f.failure?.kind === "rejected" && f.upload.locals.length > 1)
+        isolateThrough = Math.max(isolateThrough, f.upload.locals.at(-1) ?? 0);
+      else if (f.failure?.kind === "rejected") {
+        this.deadLetter(f.upload, f.failure);
+        for (const l of f.upload.locals) done.add(l);
+        this.ackContiguous(done);
+      } else if (f.failure) {
+        const wait = Math.max(this.backoff.next(), f.failure.retryAfterMs ?? 0);
+        await sleep(wait, signal);
+      }
+      nextAfter = this.lastAcked; // resend from the first gap (what is done is skipped)
     }
     await Promise.all(inFlight.values());
   }
 
-  /** Acknowledge in seq order: only batches with every earlier one accepted. */
+  /** Acknowledge in seq order: only batches with every earlier one done. */
   private ackContiguous(done: Set<number>): void {
+    const { journal } = this.o;
     for (;;) {
-      const next = this.o.journal.next(this.lastSent);
-      if (!next || !done.has(next.seq)) return;
-      done.delete(next.seq);
-      this.o.journal.ack(next.seq);
-      this.lastSent = next.seq;
+      const next = journal.nextPendingSeq(this.lastAcked);
+      if (next === null || !(done.has(next) || journal.isDelivered(next))) return;
+      done.delete(next);
+      this.drain.add(journal.ack(next));
+      this.lastAcked = next;
     }
   }
 
-  private async send(batch: JournalBatch, signal: AbortSignal): Promise<boolean> {
+  private async send(upload: Upload, signal: AbortSignal): Promise<Outcome> {
     try {
-      const res = await this.o.client.push(
-        { gatewayId: this.o.gatewayId, seq: batch.seq, sentAt: this.now(), readings: batch.readings },
-        signal,
-      );
-      this.succeeded(batch, res.duplicate, res.rejected.length);
-      if (res.rejected.length)
-        this.o.logger.warn(
-          { seq: batch.seq, rejected: res.rejected.length, first: res.rejected[0] },
-          "brain rejected some readings",
-        );
-      return true;
+      this.o.fault?.("before-send");
+      const res = await this.o.client.push(upload.body, signal);
+      this.o.fault?.("after-commit");
+      if (res.rejected.length) this.keepRejected(upload, res);
+      this.succeeded(upload, res);
+      return { upload, ok: true };
     } catch (err) {
-      if (signal.aborted) return false;
-      const f = classifyFailure(err);
-      this.s.failures++;
-      this.s.consecutiveFailures++;
-      this.s.connected = f.kind !== "transient";
-      this.s.lastError = { code: f.code, message: f.message, at: this.now() };
-      const log = { seq: batch.seq, code: f.code, err: f.message, attempt: this.s.consecutiveFailures };
-      if (f.kind === "rejected" && ++this.rejections >= (this.o.maxRejections ?? 5)) {
-        this.deadLetter(batch, f.message);
-        return true;
-      }
-      if (this.s.consecutiveFailures === 1 || this.s.consecutiveFailures % 20 === 0)
-        this.o.logger[f.kind === "transient" ? "warn" : "error"](
-          log,
-          f.kind === "unauthorized"
-            ? "brain refused this gateway's batch (API key or machine ownership); fix and it resumes, the buffer keeps the data"
-            : "upload failed; will retry",
-        );
-      return false;
+      if (signal.aborted) return { upload, ok: false, failure: null };
+      const failure =
+        err instanceof BrainCallError
+          ? err.failure
+          : ({
+              kind: "transient",
+              code: "ERROR",
+              weftCode: null,
+              status: 0,
+              message: String(err),
+              retryAfterMs: null,
+              conflict: null,
+              tooLarge: false,
+            } satisfies Failure);
+      this.failed(upload, failure);
+      return { upload, ok: false, failure };
     }
   }
 
-  private succeeded(batch: JournalBatch, duplicate: boolean, rejected: number): void {
+  private succeeded(upload: Upload, res: PushResult): void {
     this.backoff.reset();
-    this.rejections = 0;
     if (this.s.consecutiveFailures > 0)
-      this.o.logger.info({ seq: batch.seq, after: this.s.consecutiveFailures }, "brain reachable again");
+      this.o.logger.info(
+        { seq: upload.parts[0]?.seq, after: this.s.consecutiveFailures },
+        "brain reachable again",
+      );
     const now = this.now();
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const r of batch.readings) if (r.ts < oldest) oldest = r.ts;
     Object.assign(this.s, {
       connected: true,
+      state: "sending",
       consecutiveFailures: 0,
-      sentBatches: this.s.sentBatches + 1,
-      sentReadings: this.s.sentReadings + batch.readings.length,
-      duplicates: this.s.duplicates + (duplicate ? 1 : 0),
-      rejectedReadings: this.s.rejectedReadings + rejected,
+      uploads: this.s.uploads + 1,
+      sentBatches: this.s.sentBatches + upload.locals.length,
+      sentReadings: this.s.sentReadings + upload.readings,
+      duplicates: this.s.duplicates + (res.duplicate ? upload.locals.length : res.duplicateParts.length),
+      rejectedReadings: this.s.rejectedReadings + res.rejected.length,
       lastUploadAt: now,
-      lastLagMs: Number.isFinite(oldest) ? Math.max(0, now - oldest) : null,
+      lastLagMs: upload.firstTs > 0 ? Math.max(0, now - upload.firstTs) : null,
     });
   }
 
-  /** A batch the brain keeps refusing as invalid is saved for inspection and acknowledged, so it cannot stall the rest. */
-  private deadLetter(batch: JournalBatch, reason: string): void {
-    fs.mkdirSync(this.o.deadLetterDir, { recursive: true });
-    const file = path.join(this.o.deadLetterDir, `${String(batch.seq).padStart(20, "0")}.json`);
-    fs.writeFileSync(
-      file,
-      JSON.stringify({ seq: batch.seq, reason, at: this.now(), readings: batch.readings }),
-    );
+  private failed(upload: Upload, f: Failure): void {
+    this.s.failures++;
+    this.s.consecutiveFailures++;
+    this.s.connected = f.status > 0 && f.kind !== "transient";
+    this.s.state = f.kind === "unauthorized" ? "refused" : "waiting";
+    this.s.lastError = { code: f.weftCode ?? f.code, message: f.message, at: this.now() };
+    if (f.kind === "conflict" || f.kind === "rejected") return; // reported where they are handled
+    if (this.s.consecutiveFailures === 1 || this.s.consecutiveFailures % 20 === 0)
+      this.o.logger[f.kind === "transient" ? "warn" : "error"](
+        {
+          seq: upload.parts[0]?.seq,
+          status: f.status,
+          code: f.weftCode ?? f.code,
+          err: f.message,
+          attempt: this.s.consecutiveFailures,
+          ...(f.retryAfterMs !== null ? { retryAfterMs: f.retryAfterMs } : {}),
+        },
+        f.kind === "unauthorized"
+          ? "brain refused this gateway (API key or gateway id); fix and it resumes, the buffer keeps the data"
+          : "upload failed; will retry",
+      );
+  }
+
+  /** A batch the brain will never accept: into the dead-letter area with its reason, then onwards. */
+  private deadLetter(upload: Upload, f: Failure): void {
+    for (const r of upload.records) {
+      const readings = readingsOf(r);
+      this.o.journal.deadLetter(
+        {
+          seq: r.seq,
+          wireSeq: this.o.journal.wireSeq(r.seq),
+          kind: "batch",
+          code: f.weftCode ?? f.code,
+          reason: f.message,
+        },
+        readings,
+        { status: f.status },
+      );
+      this.s.deadLetters++;
+      this.o.logger.error(
+        {
+          seq: r.seq,
+          wireSeq: this.o.journal.wireSeq(r.seq),
+          readings: readings.length,
+          status: f.status,
+          code: f.weftCode ?? f.code,
+          reason: f.message,
+        },
+        "brain refused a batch for good; kept in the dead-letter area, going on with the next batches",
+      );
+    }
+  }
+
+  /** Readings the brain rejected one by one: kept in the dead-letter area with their reasons. */
+  private keepRejected(upload: Upload, res: PushResult): void {
+    let offset = 0;
+    let r = 0;
+    for (const rec of upload.records) {
+      const end = offset + rec.count;
+      const mine: { index: number; reason: string }[] = [];
+      while (r < res.rejected.length && (res.rejected[r]?.index ?? Number.POSITIVE_INFINITY) < end)
+        mine.push(res.rejected[r++] as { index: number; reason: string });
+      if (mine.length) {
+        const readings = readingsOf(rec);
+        const kept = mine.map((m) => readings[m.index - offset]).filter((x) => x !== undefined);
+        this.o.journal.deadLetter(
+          {
+            seq: rec.seq,
+            wireSeq: this.o.journal.wireSeq(rec.seq),
+            kind: "readings",
+            code: "REJECTED",
+            reason: mine[0]?.reason ?? "",
+          },
+          kept,
+          { reasons: mine.map((m) => ({ index: m.index - offset, reason: m.reason })) },
+        );
+        this.o.logger.warn(
+          { seq: rec.seq, rejected: mine.length, first: mine[0]?.reason },
+          "brain rejected readings of a batch; kept in the dead-letter area with the reasons",
+        );
+      }
+      offset = end;
+    }
+  }
+
+  /**
+   * The brain has (some of) these seqs with other readings: ask it for its last seq, keep what it
+   * already accepted from us out of order, and renumber the rest above its last seq.
+   */
+  private async resync(upload: Upload, f: Failure, done: Set<number>, signal: AbortSignal): Promise<void> {
+    const { journal } = this.o;
+    const at = upload.parts.findIndex((p) => p.seq === f.conflict?.seq);
+    const local = upload.locals[Math.max(0, at)] as number;
+    let lastSeq = f.conflict?.lastSeq ?? 0;
+    try {
+      lastSeq = Math.max(lastSeq, (await this.o.client.state(undefined, signal)).lastSeq ?? 0);
+    } catch {
+      await sleep(this.backoff.next(), signal);
+      return; // try again: the next send meets the same conflict
+    }
+    journal.markDelivered([...done].filter((d) => d > local));
+    journal.renumberFrom(local, lastSeq + 1);
+    this.s.renumberings++;
     this.o.logger.error(
-      { seq: batch.seq, file, reason },
-      "brain rejected a batch repeatedly; saved as a dead letter",
+      { seq: f.conflict?.seq, localSeq: local, brainLastSeq: lastSeq, newSeq: journal.wireSeq(local) },
+      "seq conflict: the brain holds this seq with other readings (a restored or reused data dir?); unsent batches renumbered, nothing lost",
     );
-    this.s.deadLetters++;
-    this.succeeded(batch, false, batch.readings.length);
+  }
+
+  /** After a power cut: ask the brain which of the batches the journal lost it has (they were delivered). */
+  private async checkLoss(signal: AbortSignal): Promise<void> {
+    const { journal } = this.o;
+    const check = journal.pendingLossCheck();
+    if (!check || this.now() - this.lastLossCheck < 5000) return;
+    this.lastLossCheck = this.now();
+    const after = journal.wireSeq(check.fromSeq) - 1;
+    const upTo = journal.wireSeq(check.toSeq);
+    try {
+      const st = await this.o.client.state({ after, upTo }, signal);
+      const byWire = new Map(st.batches.map((b) => [b.seq, b.readings]));
+      const has: { local: number; readings: number }[] = [];
+      for (let l = check.fromSeq; l <= check.toSeq; l++) {
+        const n = byWire.get(journal.wireSeq(l));
+        if (n !== undefined) has.push({ local: l, readings: n });
+      }
+      const settled = journal.settleLossCheck(has);
+      if (settled)
+        this.o.logger.error(
+          {
+            fromSeq: settled.fromSeq,
+            toSeq: settled.toSeq,
+            batches: settled.batches,
+            readings: settled.readings,
+            deliveredBefore: has.length,
+          },
+          "power cut: checked at the brain what the buffer lost",
+        );
+    } catch {
+      // the brain is not reachable yet; checked again later
+    }
   }
 }

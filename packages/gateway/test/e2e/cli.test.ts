@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { type PressServer, startPressServer } from "@weft/simulators/press";
 import { ROBOT_DEVICE_FILE, type RobotCell, startRobotCell } from "@weft/simulators/robot";
+import { cleanup, tempDir } from "@weft/test-processes";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -11,7 +11,7 @@ import { startGateway } from "../../src/runtime/gateway.ts";
 
 let cell: RobotCell;
 let press: PressServer;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weft-cli-"));
+const dir = tempDir("weft-cli-");
 
 beforeAll(async () => {
   cell = await startRobotCell({ port: 0, seed: 5 });
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await cell?.close();
   await press?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await cleanup();
 });
 
 async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {

@@ -1,15 +1,14 @@
-import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ROBOT_DEVICE_FILE, type RobotCell, startRobotCell } from "@weft/simulators/robot";
+import { cleanup, tempDir } from "@weft/test-processes";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway } from "../../src/runtime/gateway.ts";
 import { sleep, waitUntil } from "./process.ts";
 
 let cell: RobotCell;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "weft-gw-devices-"));
+const root = tempDir("weft-gw-devices-");
 const logger = pino({ level: "silent" });
 
 beforeAll(async () => {
@@ -17,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cell?.close();
-  fs.rmSync(root, { recursive: true, force: true });
+  await cleanup();
 });
 
 /** A port nobody listens on. */
@@ -62,6 +61,39 @@ describe("gateway devices and buffer (in process)", () => {
       expect(s.buffer.pendingReadings).toBeGreaterThan(100);
     } finally {
       await gw.stop();
+    }
+  });
+
+  it("a device addressed with a wrong unit id is unresponsive, not connected, with a hint naming the unit id", async () => {
+    const strict = await startRobotCell({ port: 0, seed: 4, unitId: 1 });
+    const gw = await startGateway({
+      baseDir: path.join(root, "unit"),
+      logger,
+      health: { port: 0 },
+      config: {
+        gateway: { id: "gw-unit", dataDir: "./data" },
+        uplink: { maxBatchAge: 100 },
+        devices: [
+          { ...robot("wrong-unit", strict.port), unitId: 7 },
+          { ...robot("right-unit", strict.port), unitId: 1 },
+        ],
+      },
+    });
+    try {
+      await waitUntil("the wrong unit reported", () =>
+        gw.status().devices.some((d) => d.id === "wrong-unit" && d.state === "unresponsive" && d.errors > 0),
+      );
+      const s = gw.status();
+      const wrong = s.devices.find((d) => d.id === "wrong-unit");
+      expect(s.devices.find((d) => d.id === "right-unit")?.state).toBe("connected");
+      expect(wrong?.hint).toMatch(/unit 7 never answers: check the unit id/);
+      expect(wrong?.errors).toBeGreaterThan(0);
+      const metrics = await (await fetch(`${gw.healthUrl}/metrics`)).text();
+      expect(metrics).toContain('weft_gateway_device_connected{gateway="gw-unit",device="wrong-unit"} 0');
+      expect(metrics).toContain('weft_gateway_device_connected{gateway="gw-unit",device="right-unit"} 1');
+    } finally {
+      await gw.stop();
+      await strict.close();
     }
   });
 

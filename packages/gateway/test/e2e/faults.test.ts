@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ROBOT_DEVICE_FILE, type RobotCell, startRobotCell } from "@weft/simulators/robot";
+import { cleanup, tempDir } from "@weft/test-processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBrain, type TestBrain } from "./brain.ts";
 import { GatewayProcess, sleep, waitUntil, writeConfig } from "./process.ts";
@@ -13,16 +13,17 @@ import { GatewayProcess, sleep, waitUntil, writeConfig } from "./process.ts";
  */
 let brain: TestBrain;
 let cell: RobotCell;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "weft-gw-faults-"));
+const root = tempDir("weft-gw-faults-");
 
 beforeAll(async () => {
   brain = await startTestBrain();
   cell = await startRobotCell({ port: 0, seed: 7, speed: 60 });
 });
 afterAll(async () => {
+  // Gateways first (also those a failed test left running), then what they talk to.
+  await cleanup();
   await cell?.close();
   await brain?.close();
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 function config(name: string, gatewayId: string, machine: string, brainUrl = brain.url, extra = ""): string {
@@ -76,7 +77,12 @@ describe("gateway under faults (real processes)", () => {
   it("delivers every reading exactly once across a brain outage", async () => {
     const id = "gw-jinggong-robotics";
     const { gw, health } = await startGw(config("outage", id, "e2e-robot-outage"), keyOf(id));
-    await waitUntil("first uploads", async () => (await brain.batches(id)).length >= 3);
+    await waitUntil(
+      "first uploads",
+      async () => (await brain.batches(id)).length >= 3,
+      30_000,
+      () => gw.tail(),
+    );
     await brain.stop();
     await sleep(2500);
     const during = await gw.status(health);
@@ -88,6 +94,7 @@ describe("gateway under faults (real processes)", () => {
       "backlog drained",
       async () => (await gw.status(health)).buffer.pendingBatches === 0,
       20_000,
+      () => gw.tail(),
     );
     const end = await stopGw(gw);
     expect(end.pendingReadings).toBe(0);
@@ -98,7 +105,12 @@ describe("gateway under faults (real processes)", () => {
     const id = "gw-caihong-print";
     const file = config("kill9", id, "e2e-robot-kill9");
     const first = await startGw(file, keyOf(id));
-    await waitUntil("first uploads", async () => (await brain.batches(id)).length >= 5);
+    await waitUntil(
+      "first uploads",
+      async () => (await brain.batches(id)).length >= 5,
+      30_000,
+      () => first.gw.tail(),
+    );
     first.gw.kill("SIGKILL");
     await first.gw.exited;
     const before = await brain.batches(id);
@@ -107,6 +119,7 @@ describe("gateway under faults (real processes)", () => {
       "more uploads after restart",
       async () => (await brain.batches(id)).length >= before.length + 5,
       20_000,
+      () => second.gw.tail(),
     );
     const end = await stopGw(second.gw);
     expect(end.lastSeq).toBeGreaterThan(before.length);
@@ -118,7 +131,12 @@ describe("gateway under faults (real processes)", () => {
     const extra = "buffer: { segmentBytes: 16KiB, maxBytes: 64MiB }";
     const offline = config("corrupt", id, "e2e-robot-corrupt", "http://127.0.0.1:1/trpc", extra);
     const a = await startGw(offline, keyOf(id));
-    await waitUntil("three segments", async () => (await a.gw.status(a.health)).buffer.segments >= 3, 20_000);
+    await waitUntil(
+      "three segments",
+      async () => (await a.gw.status(a.health)).buffer.segments >= 3,
+      20_000,
+      () => a.gw.tail(),
+    );
     const written = await stopGw(a.gw);
     const dir = path.join(root, "corrupt", "data", "journal");
     const segs = fs
@@ -140,17 +158,28 @@ describe("gateway under faults (real processes)", () => {
       "backlog drained",
       async () => (await b.gw.status(b.health)).buffer.pendingBatches === 0,
       20_000,
+      () => b.gw.tail(),
     );
     const s = await b.gw.status(b.health);
     expect(s.buffer.corrupt.segments).toBe(1);
     expect(s.buffer.quarantined[0]?.segment).toBe(segs[1]);
     const metrics = await (await fetch(`${b.health}/metrics`)).text();
     expect(metrics).toMatch(/weft_gateway_buffer_corrupt_segments_total\{gateway="gw-senhua-furniture"\} 1/);
-    await stopGw(b.gw);
+    const second = await stopGw(b.gw);
     const seqs = (await brain.batches(id)).map((x) => x.seq);
     const missing = Array.from({ length: written.lastSeq }, (_, i) => i + 1).filter((q) => !seqs.includes(q));
     expect(missing.length).toBeGreaterThanOrEqual(1);
     expect(missing.length).toBeLessThanOrEqual(2);
+    // every lost batch is accounted for: seq range in status, count and readings in /metrics
+    expect(s.buffer.lossTotals.damaged.batches).toBe(missing.length);
+    const entry = s.buffer.losses.find((l) => l.reason === "damaged");
+    expect(entry).toMatchObject({ fromSeq: missing[0], toSeq: missing.at(-1) });
+    const lostReadings = s.buffer.lossTotals.damaged.readings;
+    const taken = written.readingsTotal + second.readingsTotal;
+    expect(lostReadings).toBe(taken - (await brain.readingCount(["e2e-robot-corrupt"])));
+    expect(metrics).toContain(
+      `weft_gateway_lost_readings_total{gateway="gw-senhua-furniture",reason="damaged"} ${lostReadings}`,
+    );
     expect(seqs.length).toBeGreaterThan(written.lastSeq - 3);
     expect(fs.readdirSync(path.join(dir, "quarantine"))).toHaveLength(1);
   });

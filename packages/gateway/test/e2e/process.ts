@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { type ProcessTree, spawnNodeTs } from "@weft/test-processes";
 import type { GatewayStatus } from "../../src/runtime/status.ts";
 
 const PKG = fileURLToPath(new URL("../../", import.meta.url));
-const TSX_LOADER = pathToFileURL(path.join(PKG, "../../node_modules/tsx/dist/loader.mjs")).href;
 
 export interface LogLine {
   level: number;
@@ -13,21 +12,21 @@ export interface LogLine {
   [k: string]: unknown;
 }
 
-/** The gateway CLI as a real child process (node + tsx loader, so a SIGKILL hits the gateway itself). */
+/**
+ * The gateway CLI as a real child process (node + tsx loader, so a SIGKILL hits the gateway
+ * itself), in a process tree of its own: `cleanup()` from @weft/test-processes in `afterAll`
+ * kills it whether the test passed or failed, and it kills itself if the test process dies.
+ */
 export class GatewayProcess {
   readonly logs: LogLine[] = [];
   readonly stdout: string[] = [];
-  private readonly child: ChildProcess;
+  private readonly tree: ProcessTree;
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, ["--import", TSX_LOADER, path.join(PKG, "src/bin.ts"), ...args], {
-      cwd: PKG,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+  constructor(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
+    this.tree = spawnNodeTs(path.join(PKG, "src/bin.ts"), args, { cwd: PKG, env, nodeArgs });
     let buf = "";
-    this.child.stderr?.on("data", (d: Buffer) => {
+    this.tree.child.stderr?.on("data", (d: Buffer) => {
       buf += d.toString();
       const lines = buf.split("\n");
       buf = lines.pop() ?? "";
@@ -35,12 +34,24 @@ export class GatewayProcess {
         try {
           this.logs.push(JSON.parse(l) as LogLine);
         } catch {
-          this.logs.push({ level: 50, msg: l });
+          this.logs.push({ level: 50, msg: l, notJson: true });
         }
       }
     });
-    this.child.stdout?.on("data", (d: Buffer) => this.stdout.push(d.toString()));
-    this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
+    this.tree.child.stdout?.on("data", (d: Buffer) => this.stdout.push(d.toString()));
+    this.exited = this.tree.exited.then((e) => e.code);
+  }
+
+  get running(): boolean {
+    return this.tree.running;
+  }
+
+  /** The last `n` log lines, for failure messages. */
+  tail(n = 30): string {
+    return this.logs
+      .slice(-n)
+      .map((l) => JSON.stringify(l))
+      .join("\n");
   }
 
   async waitForLog(msg: string, timeoutMs = 30_000): Promise<LogLine> {
@@ -48,10 +59,11 @@ export class GatewayProcess {
     while (Date.now() < until) {
       const hit = this.logs.find((l) => l.msg === msg);
       if (hit) return hit;
+      if (!this.tree.running) break; // it exited: the log will not come
       await sleep(50);
     }
     throw new Error(
-      `no log "${msg}" within ${timeoutMs} ms; got:\n${this.logs.map((l) => JSON.stringify(l)).join("\n")}`,
+      `no log "${msg}" ${this.tree.running ? `within ${timeoutMs} ms` : "before the process exited"}; got:\n${this.tail(100)}`,
     );
   }
 
@@ -59,8 +71,9 @@ export class GatewayProcess {
     return (await (await fetch(`${healthUrl}/status`)).json()) as GatewayStatus;
   }
 
+  /** Signal the gateway (SIGKILL is the crash under test; SIGTERM the orderly stop). */
   kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
+    this.tree.signal(signal);
   }
 }
 
@@ -68,17 +81,19 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Poll `check` until it holds; on timeout the error carries `context()` (e.g. the gateway's log tail). */
 export async function waitUntil(
   what: string,
   check: () => Promise<boolean> | boolean,
   timeoutMs = 30_000,
+  context?: () => string,
 ): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
     await sleep(100);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${context ? `\n${context()}` : ""}`);
 }
 
 export function writeConfig(dir: string, name: string, text: string): string {
