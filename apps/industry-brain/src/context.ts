@@ -1,16 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DbHandle } from "@weft/db/client";
 import type { Logger } from "pino";
+import type { LoginLimits } from "./auth/login-throttle.ts";
 import type { RateLimiter } from "./auth/rate-limit.ts";
+import type { BodyLimits } from "./http/body.ts";
+import { clientOf, type TrustProxy } from "./http/proxy.ts";
 
 /** Settings the brain's procedures need; built once by `startBrain`. */
 export interface BrainSettings {
   sessionCookie: string;
   sessionTtlMs: number;
+  /** Always mark the session cookie `Secure` (it is anyway on HTTPS or behind a trusted TLS proxy). */
   cookieSecure: boolean;
+  /** Proxies whose `X-Forwarded-For`/`-Proto` are believed (none by default: the headers are ignored). */
+  trustProxy: TrustProxy;
   rawRetentionDays: number;
   /** A machine silent for longer than this is `offline` for the gap (ms). */
   staleAfterMs: number;
+  /** Send alert webhooks to loopback and private addresses too (an on-premises chat server). */
+  webhookAllowPrivate: boolean;
   /** A stop shorter than this between two running intervals is a microstop (ms). */
   microstopMs: number;
 }
@@ -18,8 +26,10 @@ export interface BrainSettings {
 export interface BrainLimits {
   /** Batches per gateway per minute. */
   ingestPerMinute: number;
-  /** Failed-or-not login attempts per e-mail and per client address per minute. */
-  loginPerMinute: number;
+  /** Sign-in throttles (counted before the password hash, shared through the database). */
+  login: LoginLimits;
+  /** Largest request body per kind of caller (413 beyond). */
+  body: BodyLimits;
 }
 
 /** Shared per-process services every request sees. */
@@ -38,7 +48,10 @@ export interface BrainContext extends BrainServices {
   /** The raw `Cookie` header, `Authorization` header and client address. */
   cookieHeader: string | undefined;
   authorization: string | undefined;
+  /** The TCP peer, or what a trusted proxy says the client is (see `settings.trustProxy`). */
   clientIp: string;
+  /** The request reached us (or the trusted proxy in front) over HTTPS. */
+  secure: boolean;
   /** Append a `Set-Cookie` header to the response (no-op for server-side callers). */
   setCookie: (cookie: string) => void;
   /** Memo slots filled by the auth middlewares. */
@@ -51,13 +64,13 @@ export function createRequestContext(
   req: IncomingMessage,
   res: ServerResponse,
 ): BrainContext {
-  const forwarded = req.headers["x-forwarded-for"];
-  const first = Array.isArray(forwarded) ? forwarded[0] : forwarded?.split(",")[0];
+  const client = clientOf(req, services.settings.trustProxy);
   return {
     ...services,
     cookieHeader: req.headers.cookie,
     authorization: req.headers.authorization,
-    clientIp: first?.trim() || req.socket.remoteAddress || "unknown",
+    clientIp: client.ip,
+    secure: client.secure,
     setCookie: (cookie) => {
       const prev = res.getHeader("set-cookie");
       const list = Array.isArray(prev) ? prev : typeof prev === "string" ? [prev] : [];
@@ -77,6 +90,7 @@ export function createInternalContext(
     cookieHeader: headers.cookie,
     authorization: headers.authorization,
     clientIp: "internal",
+    secure: false,
     setCookie: () => {},
     memo: new Map(),
   };

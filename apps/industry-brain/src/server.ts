@@ -1,32 +1,40 @@
-import { existsSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { dropExpiredPartitions } from "@weft/db";
 import type { DbHandle } from "@weft/db/client";
-import { sql } from "drizzle-orm";
 import pino, { type Logger } from "pino";
-import sirv from "sirv";
+import { startAlerts } from "./alerts/schedule.ts";
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./auth/login-throttle.ts";
 import { createRateLimiter, createSharedRateLimiter } from "./auth/rate-limit.ts";
-import { type BrainLimits, type BrainServices, type BrainSettings, createRequestContext } from "./context.ts";
+import type { BrainLimits, BrainServices, BrainSettings } from "./context.ts";
 import { startCoverageSnapshots } from "./coverage/schedule.ts";
-import { effectiveCode } from "./errors.ts";
-import { decodeRequestBody } from "./internal/request-encoding.ts";
-import { appRouter } from "./root.ts";
+import { type BodyLimits, DEFAULT_BODY_LIMITS } from "./http/body.ts";
+import { createBrainHandler } from "./http/handler.ts";
+import { TRUST_NONE } from "./http/proxy.ts";
+
+/**
+ * The one default interface for the brain, CLI and `startBrain` alike: loopback, so a brain never
+ * faces a network by accident. Behind a reverse proxy or in a container, bind it on purpose
+ * (`--host 0.0.0.0` / `HOST=0.0.0.0`) and set `WEFT_TRUST_PROXY` for the proxy.
+ */
+export const DEFAULT_HOST = "127.0.0.1";
 
 export interface StartBrainOptions {
   /** The database (from `createDb()` in `@weft/db`). The brain does not close it. */
   db: DbHandle;
   /** TCP port; 0 picks a free one (default 0). */
   port?: number;
-  /** Interface to bind (default 127.0.0.1). */
+  /** Interface to bind (default {@link DEFAULT_HOST}, 127.0.0.1). */
   host?: string;
   /** park-admin's built files; served with an SPA fallback to index.html. */
   staticDir?: string;
   logger?: Logger;
   settings?: Partial<BrainSettings>;
-  limits?: Partial<BrainLimits>;
+  limits?: {
+    ingestPerMinute?: number;
+    login?: Partial<LoginLimits>;
+    body?: Partial<BodyLimits>;
+  };
   /** Clock override for tests. */
   now?: () => number;
   /**
@@ -49,12 +57,18 @@ export const DEFAULT_SETTINGS: BrainSettings = {
   sessionCookie: "weft_session",
   sessionTtlMs: 7 * 24 * 3_600_000,
   cookieSecure: false,
+  trustProxy: TRUST_NONE,
   rawRetentionDays: 90,
   staleAfterMs: 5 * 60_000,
+  webhookAllowPrivate: false,
   microstopMs: 60_000,
 };
 
-export const DEFAULT_LIMITS: BrainLimits = { ingestPerMinute: 6_000, loginPerMinute: 10 };
+export const DEFAULT_LIMITS: BrainLimits = {
+  ingestPerMinute: 6_000,
+  login: DEFAULT_LOGIN_LIMITS,
+  body: DEFAULT_BODY_LIMITS,
+};
 
 /**
  * Start the brain's HTTP server: tRPC at `/trpc`, `GET /health`, and park-admin's files.
@@ -70,50 +84,31 @@ export async function startBrain(options: StartBrainOptions): Promise<RunningBra
     handle: options.db,
     logger,
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: {
+      ingestPerMinute: options.limits?.ingestPerMinute ?? DEFAULT_LIMITS.ingestPerMinute,
+      login: { ...DEFAULT_LIMITS.login, ...options.limits?.login },
+      body: { ...DEFAULT_LIMITS.body, ...options.limits?.body },
+    },
     // Several processes share PostgreSQL, so their limits must be counted there; PGlite is one process.
     rateLimiter:
       options.db.driver === "postgres" ? createSharedRateLimiter(options.db.db) : createRateLimiter(),
     now: options.now ?? Date.now,
   };
-  const trpc = createHTTPHandler({
-    router: appRouter,
-    basePath: "/trpc/",
-    maxBodySize: 64 * 1024 * 1024,
-    createContext: ({ req, res }) => createRequestContext(services, req, res),
-    onError: ({ error, path }) => {
-      const code = effectiveCode(error);
-      if (code === "INTERNAL_SERVER_ERROR")
-        logger.error({ err: error.cause ?? error, path }, "procedure failed");
-      else logger.debug({ code, path, msg: error.message }, "procedure rejected");
-    },
-  });
-  const statics = staticHandler(options.staticDir);
   const stopJobs = options.background === false ? () => {} : startBackgroundJobs(services);
-
+  // Requests still being answered when close() starts; their keep-alive connections must end with them.
+  const answering = new Set<ServerResponse>();
+  let draining = false;
+  const handle = createBrainHandler(services, options.staticDir);
   const server = createServer((req, res) => {
-    const url = req.url ?? "/";
-    if (url === "/trpc" || url.startsWith("/trpc/") || url.startsWith("/trpc?")) {
-      void decodeRequestBody(req).then((decoded) => {
-        if (decoded.ok) trpc(req, res);
-        else plainError(res, decoded.status, decoded.message);
-      });
-      return;
-    }
-    if (url === "/health" || url.startsWith("/health?")) {
-      void health(services, res);
-      return;
-    }
-    if (statics && (req.method === "GET" || req.method === "HEAD")) {
-      statics(req, res, () => notFound(res));
-      return;
-    }
-    notFound(res);
+    if (draining) res.setHeader("connection", "close");
+    answering.add(res);
+    res.once("close", () => answering.delete(res));
+    handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
-  const port = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  const port = await listen(server, options.port ?? 0, options.host ?? DEFAULT_HOST);
   const host =
-    options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1";
+    options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : DEFAULT_HOST;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   logger.info({ url, db: options.db.driver, staticDir: options.staticDir ?? null }, "brain listening");
   let closing: Promise<void> | undefined;
@@ -124,7 +119,18 @@ export async function startBrain(options: StartBrainOptions): Promise<RunningBra
     close: () => {
       stopJobs();
       closing ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
+        // server.close() only drops idle connections: a keep-alive connection busy at this moment
+        // would go on serving the client's next requests and close() would never finish. So every
+        // answer from now on says `Connection: close`, and after a grace period the rest is cut.
+        draining = true;
+        for (const res of answering) if (!res.headersSent) res.setHeader("connection", "close");
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        force.unref();
+        server.close((err) => {
+          clearTimeout(force);
+          if (err) reject(err);
+          else resolve();
+        });
         server.closeIdleConnections();
       });
       return closing;
@@ -133,10 +139,17 @@ export async function startBrain(options: StartBrainOptions): Promise<RunningBra
 }
 
 const RETENTION_EVERY_MS = 6 * 3_600_000;
+/** How long close() lets requests in progress finish before it cuts their connections. */
+const CLOSE_GRACE_MS = 10_000;
 
 function startBackgroundJobs(services: BrainServices): () => void {
   const { handle, logger } = services;
   const snapshots = startCoverageSnapshots(handle, logger);
+  const alerting = startAlerts(handle, logger, {
+    now: services.now,
+    staleAfterMs: services.settings.staleAfterMs,
+    allowPrivateTargets: services.settings.webhookAllowPrivate,
+  });
   const retention = async (): Promise<void> => {
     try {
       const r = await dropExpiredPartitions(handle.db, {
@@ -155,39 +168,10 @@ function startBackgroundJobs(services: BrainServices): () => void {
   every.unref();
   return () => {
     snapshots.stop();
+    alerting.stop();
     clearTimeout(first);
     clearInterval(every);
   };
-}
-
-function staticHandler(
-  dir: string | undefined,
-): ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null {
-  if (!dir) return null;
-  if (!existsSync(join(dir, "index.html"))) {
-    return sirv(dir, { dev: false, etag: true });
-  }
-  return sirv(dir, { single: true, etag: true, gzip: true, brotli: true });
-}
-
-async function health(services: BrainServices, res: ServerResponse): Promise<void> {
-  let dbOk = true;
-  try {
-    await services.handle.query(sql`select 1`);
-  } catch {
-    dbOk = false;
-  }
-  res.statusCode = dbOk ? 200 : 503;
-  res.setHeader("content-type", "application/json");
-  res.end(
-    JSON.stringify({ status: dbOk ? "ok" : "degraded", db: services.handle.driver, time: services.now() }),
-  );
-}
-
-function notFound(res: ServerResponse): void {
-  res.statusCode = 404;
-  res.setHeader("content-type", "application/json");
-  res.end(JSON.stringify({ error: "not found" }));
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<number> {
@@ -198,9 +182,4 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
       resolve((server.address() as AddressInfo).port);
     });
   });
-}
-
-function plainError(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { message, httpStatus: status } }));
 }

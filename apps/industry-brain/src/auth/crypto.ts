@@ -1,6 +1,47 @@
 import { createHash, randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
+import { type Algorithm, hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 
-const SCRYPT = { N: 16_384, r: 8, p: 1, keyLen: 32 } as const;
+/** `Algorithm.Argon2id` (an ambient const enum, which isolated modules cannot read). */
+const ARGON2ID = 2 as Algorithm;
+
+/**
+ * argon2id with OWASP's first recommended setting (19 MiB, 2 passes, 1 lane): about 20 ms here. A
+ * stored hash carries its own parameters, so raising these rehashes each user at their next sign-in.
+ */
+export const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * Hash a password with argon2id; the PHC string carries its parameters and salt.
+ * @example const stored = await hashPassword("s3cret-s3cret"); await verifyPassword("s3cret-s3cret", stored) // true
+ */
+export function hashPassword(password: string): Promise<string> {
+  return argon2Hash(password, { algorithm: ARGON2ID, ...ARGON2 });
+}
+
+/**
+ * Constant-time check of a password against a stored hash: argon2id (`$argon2id$…`), or the
+ * scrypt hashes (`scrypt$N$r$p$salt$key`) stored before argon2id, still accepted so that their
+ * owners can sign in once and be rehashed ({@link needsRehash}).
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (stored.startsWith("$argon2")) {
+    try {
+      return await argon2Verify(stored, password);
+    } catch {
+      return false; // a malformed stored hash matches nothing
+    }
+  }
+  return verifyScrypt(password, stored);
+}
+
+/** True when a stored hash is not argon2id with at least the current parameters. */
+export function needsRehash(stored: string): boolean {
+  const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
+  if (!m) return true;
+  return (
+    Number(m[1]) < ARGON2.memoryCost || Number(m[2]) < ARGON2.timeCost || Number(m[3]) < ARGON2.parallelism
+  );
+}
 
 function scryptAsync(password: string, salt: Buffer, keyLen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -8,27 +49,27 @@ function scryptAsync(password: string, salt: Buffer, keyLen: number, opts: Scryp
   });
 }
 
-/**
- * Hash a password with scrypt; the result carries its parameters and salt.
- * @example const stored = await hashPassword("s3cret"); await verifyPassword("s3cret", stored) // true
- */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, SCRYPT.keyLen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
-}
-
-/** Constant-time check of a password against {@link hashPassword}'s output. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** The legacy scrypt format; N is bounded so a tampered row cannot make a sign-in take minutes. */
+async function verifyScrypt(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !key) return false;
+  const N = Number(n);
+  if (!Number.isInteger(N) || N < 2 || N > 2 ** 20 || Number(r) > 32 || Number(p) > 16) return false;
   const expected = Buffer.from(key, "base64url");
   const actual = await scryptAsync(password, Buffer.from(salt, "base64url"), expected.length, {
-    N: Number(n),
+    N,
     r: Number(r),
     p: Number(p),
+    maxmem: 256 * N * Number(r) + 1024 * 1024,
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A legacy scrypt hash (N=2^14) as stored before argon2id; for tests of the rehash path only. */
+export async function legacyScryptHash(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, 32, { N: 16_384, r: 8, p: 1 });
+  return `scrypt$16384$8$1$${salt.toString("base64url")}$${key.toString("base64url")}`;
 }
 
 /** SHA-256 hex of a high-entropy secret (API keys, session tokens). */

@@ -96,16 +96,3 @@ export async function checkRateLimit(
     });
   }
 }
-
-/** Throws RATE_LIMITED when `key` already has `limit` hits this minute (counting none). */
-export async function assertNotLimited(
-  ctx: { rateLimiter: RateLimiter; now: () => number },
-  key: string,
-  limit: number,
-): Promise<void> {
-  if ((await ctx.rateLimiter.count(key, ctx.now())) >= limit) {
-    throw new WeftError("RATE_LIMITED", "too many failed attempts; wait a minute and try again", {
-      fix: "wait a minute before trying again",
-    });
-  }
-}

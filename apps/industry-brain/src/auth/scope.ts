@@ -1,105 +1,165 @@
 import { WeftError } from "@weft/core";
-import { enterprises, machines, parks } from "@weft/db/schema";
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { cities, enterprises, gateways, lines, machines, parks, users } from "@weft/db/schema";
+import { and, eq, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { BrainContext } from "../context.ts";
 import type { UserPrincipal } from "./principal.ts";
+import {
+  cityFilter,
+  enterpriseFilter,
+  gatewayFilter,
+  lineFilter,
+  machineFilter,
+  parkFilter,
+  userFilter,
+} from "./walls.ts";
+
+export {
+  cityFilter,
+  enterpriseFilter,
+  gatewayFilter,
+  isSystemAdmin,
+  lineFilter,
+  machineFilter,
+  parkFilter,
+  userFilter,
+} from "./walls.ts";
+
+export type CityRow = typeof cities.$inferSelect;
+export type ParkRow = typeof parks.$inferSelect;
+export type EnterpriseRow = typeof enterprises.$inferSelect;
+export type MachineRow = typeof machines.$inferSelect;
+export type LineRow = typeof lines.$inferSelect;
+export type GatewayRow = typeof gateways.$inferSelect & { parkId: number };
+export type UserRow = { id: number; email: string; role: string; cityId: number | null };
 
 /**
- * The walls: a city-admin sees their city (all cities when not bound to one), a
- * park-manager their parks, an enterprise-user their enterprise. Every read
- * filters by these conditions; every by-id read checks them and answers
- * NOT_FOUND for things that exist but are not the caller's (no existence leak).
+ * The one answer for "outside your scope": the same whether the thing exists elsewhere or not at
+ * all, so no caller can learn what exists beyond their walls.
  */
-export function parkFilter(user: UserPrincipal): SQL | undefined {
-  switch (user.role) {
-    case "city-admin":
-      return user.cityId === null ? undefined : eq(parks.cityId, user.cityId);
-    case "park-manager":
-      return user.parkIds.length ? inArray(parks.id, user.parkIds) : sql`false`;
-    case "enterprise-user":
-      return user.enterpriseId === null
-        ? sql`false`
-        : sql`${parks.id} = (select ${enterprises.parkId} from ${enterprises} where ${enterprises.id} = ${user.enterpriseId})`;
-  }
+export function notFound(what: string, ref: string | number, field = "id"): WeftError {
+  return new WeftError("NOT_FOUND", `${what} ${ref} does not exist or is not visible to you`, { field });
 }
 
-/** Condition on `enterprises` (join `parks` when the user is a city-admin bound to a city). */
-export function enterpriseFilter(user: UserPrincipal): SQL | undefined {
-  switch (user.role) {
-    case "city-admin":
-      return user.cityId === null
-        ? undefined
-        : sql`${enterprises.parkId} in (select ${parks.id} from ${parks} where ${parks.cityId} = ${user.cityId})`;
-    case "park-manager":
-      return user.parkIds.length ? inArray(enterprises.parkId, user.parkIds) : sql`false`;
-    case "enterprise-user":
-      return user.enterpriseId === null ? sql`false` : eq(enterprises.id, user.enterpriseId);
-  }
-}
+/** `id = ref` for a number, `key = ref` for a string. */
+const byRef = (ref: number | string, idCol: AnyPgColumn, keyCol: AnyPgColumn): SQL =>
+  typeof ref === "number" ? eq(idCol, ref) : eq(keyCol, ref);
 
-/** Condition on `machines` through their enterprise. */
-export function machineFilter(user: UserPrincipal): SQL | undefined {
-  const ef = enterpriseFilter(user);
-  if (!ef) return undefined;
-  if (user.role === "enterprise-user") {
-    return user.enterpriseId === null ? sql`false` : eq(machines.enterpriseId, user.enterpriseId);
-  }
-  return sql`${machines.enterpriseId} in (select ${enterprises.id} from ${enterprises} where ${ef})`;
-}
-
-function notFound(what: string, key: string | number): WeftError {
-  return new WeftError("NOT_FOUND", `${what} ${key} does not exist or is not visible to you`, {
-    field: "id",
-  });
+/** A city the user may see, by id or key; NOT_FOUND otherwise. */
+export async function requireCity(
+  ctx: BrainContext,
+  user: UserPrincipal,
+  ref: number | string,
+  field = "city",
+) {
+  const [row] = await ctx.handle.db
+    .select()
+    .from(cities)
+    .where(and(byRef(ref, cities.id, cities.key), cityFilter(user)))
+    .limit(1);
+  if (!row) throw notFound("city", ref, field);
+  return row;
 }
 
 /** A park the user may see, by id or key; NOT_FOUND otherwise. */
-export async function requirePark(ctx: BrainContext, user: UserPrincipal, idOrKey: number | string) {
-  const byId = typeof idOrKey === "number" ? eq(parks.id, idOrKey) : eq(parks.key, idOrKey);
-  const rows = await ctx.handle.db
+export async function requirePark(
+  ctx: BrainContext,
+  user: UserPrincipal,
+  ref: number | string,
+  field = "park",
+) {
+  const [row] = await ctx.handle.db
     .select()
     .from(parks)
-    .where(and(byId, parkFilter(user)))
+    .where(and(byRef(ref, parks.id, parks.key), parkFilter(user)))
     .limit(1);
-  const row = rows[0];
-  if (!row) throw notFound("park", idOrKey);
+  if (!row) throw notFound("park", ref, field);
   return row;
 }
 
 /** An enterprise the user may see, by id or key; NOT_FOUND otherwise. */
-export async function requireEnterprise(ctx: BrainContext, user: UserPrincipal, idOrKey: number | string) {
-  const byId = typeof idOrKey === "number" ? eq(enterprises.id, idOrKey) : eq(enterprises.key, idOrKey);
-  const rows = await ctx.handle.db
+export async function requireEnterprise(
+  ctx: BrainContext,
+  user: UserPrincipal,
+  ref: number | string,
+  field = "enterprise",
+) {
+  const [row] = await ctx.handle.db
     .select()
     .from(enterprises)
-    .where(and(byId, enterpriseFilter(user)))
+    .where(and(byRef(ref, enterprises.id, enterprises.key), enterpriseFilter(user)))
     .limit(1);
-  const row = rows[0];
-  if (!row) throw notFound("enterprise", idOrKey);
+  if (!row) throw notFound("enterprise", ref, field);
   return row;
 }
 
-/** A machine the user may see, by id or key; NOT_FOUND otherwise. */
-export async function requireMachine(ctx: BrainContext, user: UserPrincipal, idOrKey: number | string) {
-  const byId = typeof idOrKey === "number" ? eq(machines.id, idOrKey) : eq(machines.key, idOrKey);
+/**
+ * A machine the user may see, by id or by key; NOT_FOUND otherwise. Keys are unique per enterprise
+ * only, so a key that names several machines the user can see is a VALIDATION_FAILED asking for
+ * the id (both machines are visible to the caller, so this reveals nothing beyond their walls).
+ */
+export async function requireMachine(
+  ctx: BrainContext,
+  user: UserPrincipal,
+  ref: number | string,
+  field = "machine",
+) {
   const rows = await ctx.handle.db
     .select()
     .from(machines)
-    .where(and(byId, machineFilter(user)))
-    .limit(1);
+    .where(and(byRef(ref, machines.id, machines.key), machineFilter(user)))
+    .limit(2);
   const row = rows[0];
-  if (!row) throw notFound("machine", idOrKey);
+  if (!row) throw notFound("machine", ref, field);
+  if (rows.length > 1) {
+    throw new WeftError("VALIDATION_FAILED", `machine key ${ref} names machines of several enterprises`, {
+      field,
+      fix: "name the machine by its id (machines.list shows it)",
+    });
+  }
   return row;
 }
 
-/** Throws FORBIDDEN unless the user may change things in this enterprise. */
-export function assertCanWriteEnterprise(
+/** A production line the user may see (through its enterprise); NOT_FOUND otherwise. */
+export async function requireLine(ctx: BrainContext, user: UserPrincipal, id: number, field = "line") {
+  const [row] = await ctx.handle.db
+    .select()
+    .from(lines)
+    .where(and(eq(lines.id, id), lineFilter(user)))
+    .limit(1);
+  if (!row) throw notFound("line", id, field);
+  return row;
+}
+
+/** A gateway the user may see (through its enterprise), with its park; NOT_FOUND otherwise. */
+export async function requireGateway(
+  ctx: BrainContext,
   user: UserPrincipal,
-  enterprise: { id: number; parkId: number },
-): void {
-  const ok =
-    user.role === "city-admin" ||
-    (user.role === "park-manager" && user.parkIds.includes(enterprise.parkId)) ||
-    (user.role === "enterprise-user" && user.enterpriseId === enterprise.id);
-  if (!ok) throw new WeftError("FORBIDDEN", "you may not change this enterprise");
+  id: string,
+  field = "id",
+): Promise<GatewayRow> {
+  const [row] = await ctx.handle.db
+    .select({ gw: gateways, parkId: enterprises.parkId })
+    .from(gateways)
+    .innerJoin(enterprises, eq(enterprises.id, gateways.enterpriseId))
+    .where(and(eq(gateways.id, id), gatewayFilter(user)))
+    .limit(1);
+  if (!row) throw notFound("gateway", id, field);
+  return { ...row.gw, parkId: row.parkId };
+}
+
+/** A user account a city administrator may manage; NOT_FOUND otherwise. */
+export async function requireUser(
+  ctx: BrainContext,
+  user: UserPrincipal,
+  id: number,
+  field = "id",
+): Promise<UserRow> {
+  const [row] = await ctx.handle.db
+    .select({ id: users.id, email: users.email, role: users.role, cityId: users.cityId })
+    .from(users)
+    .where(and(eq(users.id, id), userFilter(user)))
+    .limit(1);
+  if (!row) throw notFound("user", id, field);
+  return row;
 }

@@ -2,6 +2,7 @@ import { industryDivision } from "@weft/core";
 import type { DbHandle } from "@weft/db/client";
 import type { CoverageRuleItem } from "@weft/db/schema";
 import { sql } from "drizzle-orm";
+import { connectedWindowOf } from "../machines/connected.ts";
 import { type EnterpriseCoverage, evaluateEnterprise, evaluatePark, type ParkCoverage } from "./evaluate.ts";
 import {
   type CoverageScope,
@@ -63,8 +64,7 @@ export async function loadRuleSet(h: DbHandle, cityId: number): Promise<Coverage
  */
 export async function computeCoverage(h: DbHandle, scope: CoverageScope, now: Date): Promise<CoverageReport> {
   const rules = await loadRuleSet(h, scope.cityId);
-  const connectivity = rules.find((r) => r.item === "connectivity");
-  const window = num(connectivity, "connectedWithinHours", 168);
+  const window = connectedWindowOf(rules);
   const liveHours = num(
     rules.find((r) => r.item === "brainConnection"),
     "withinHours",

@@ -243,6 +243,7 @@ describeEachDb("coverage procedures", (db) => {
     const wrong = await admin.imports.preview({ filename: "x.xlsx", base64: xlsx });
     expect(wrong.fileIssues).toEqual([
       { problem: "missing-columns", detail: "企业名称, 统一社会信用代码, 行业代码" },
+      { problem: "unknown-columns", detail: "foo, bar" },
     ]);
     const okBook = new ExcelJS.Workbook();
     okBook.addWorksheet("企业").addRows([

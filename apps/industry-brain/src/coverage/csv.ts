@@ -40,12 +40,23 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim() !== ""));
 }
 
-/** One CSV field, quoted when needed; a leading =,+,-,@ is prefixed with ' against formula injection. */
+/** Leading characters that make a spreadsheet read a cell as a formula (OWASP CSV injection). */
+export const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell made inert for spreadsheets, by the OWASP rule: one starting with `=`, `+`, `-`, `@`,
+ * tab or carriage return gets a leading `'`, so Excel, LibreOffice and WPS show it as text.
+ * @example neutralizeCell("=HYPERLINK(\"http://x\")") // "'=HYPERLINK(\"http://x\")"
+ */
+export function neutralizeCell(s: string): string {
+  return FORMULA_TRIGGER.test(s) ? `'${s}` : s;
+}
+
+/** One CSV field: text neutralised against formula injection, quoted when needed. */
 export function csvField(v: string | number | boolean | null): string {
   if (v === null) return "";
-  let s = String(v);
-  if (typeof v === "string" && /^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  const s = typeof v === "string" ? neutralizeCell(v) : String(v);
+  return /[",\r\n\t]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** A CSV document with a BOM (so Excel opens UTF-8 Chinese correctly) and CRLF line ends. */

@@ -1,5 +1,6 @@
 import type { DbHandle } from "@weft/db/client";
 import { type SQL, sql } from "drizzle-orm";
+import { connectedSql } from "../machines/connected.ts";
 import type { Declaration } from "./declarations.ts";
 import type { EnterpriseFacts } from "./evaluate.ts";
 import type { EnterpriseItem, ParkItem } from "./rules.ts";
@@ -85,7 +86,6 @@ export async function loadEnterpriseFacts(
   now: Date,
   connectedWithinHours: number,
 ): Promise<{ rows: EnterpriseRow[]; facts: Map<number, Omit<EnterpriseFacts, "declarations">> }> {
-  const since = new Date(now.getTime() - connectedWithinHours * 3_600_000).toISOString();
   const raw = await h.query<RawEnterprise>(sql`
     with m as (
       select mc.id, mc.enterprise_id, mc.production, ml.last_ts, ml.state,
@@ -102,7 +102,7 @@ export async function loadEnterpriseFacts(
     select e.id, e.key, e.park_id, e.name, e.name_en, e.credit_code, e.industry_code, e.above_scale,
       e.declared_machines, e.created_at,
       count(m.id) filter (where m.production) as registered,
-      count(m.id) filter (where m.production and m.last_ts >= ${since}::timestamptz) as connected,
+      count(m.id) filter (where ${connectedSql(sql`m.production`, sql`m.last_ts`, now.getTime(), connectedWithinHours)}) as connected,
       count(m.id) filter (where m.has_state and m.has_counter) as kpi,
       coalesce(bool_or(m.has_energy), false) as energy,
       max(m.last_ts) as last_ts

@@ -1,6 +1,8 @@
 import { creditCodeProblem, industryDivision } from "@weft/core";
 import ExcelJS from "exceljs";
-import { parseCsv } from "./csv.ts";
+import { neutralizeCell, parseCsv } from "./csv.ts";
+import { HEAD, ITEM_LABEL } from "./export.ts";
+import { didYouMean } from "./headers.ts";
 
 /** Largest import file accepted (bytes). */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -60,7 +62,13 @@ export interface ImportRow {
   };
 }
 
-export type FileProblem = "too-large" | "unreadable" | "empty" | "missing-columns" | "too-many-rows";
+export type FileProblem =
+  | "too-large"
+  | "unreadable"
+  | "empty"
+  | "missing-columns"
+  | "unknown-columns"
+  | "too-many-rows";
 
 export interface FileIssue {
   problem: FileProblem;
@@ -118,14 +126,38 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-function headerMap(header: string[]): { map: Map<ImportColumn, number>; missing: ImportColumn[] } {
+/**
+ * Which column is where. A header that is no known column is `unknown` (with the column it most
+ * likely meant): a near-miss such as 规上企业 must not be dropped silently, or every enterprise
+ * would import with the default for that column.
+ */
+function headerMap(header: string[]): {
+  map: Map<ImportColumn, number>;
+  missing: ImportColumn[];
+  unknown: { header: string; meant: string | null }[];
+} {
   const norm = header.map((h) => h.trim().toLowerCase());
   const map = new Map<ImportColumn, number>();
   for (const [col, aliases] of Object.entries(IMPORT_COLUMNS) as [ImportColumn, readonly string[]][]) {
     const idx = norm.findIndex((h) => aliases.includes(h));
     if (idx >= 0) map.set(col, idx);
   }
-  return { map, missing: REQUIRED.filter((c) => !map.has(c)) };
+  const used = new Set(map.values());
+  // The coverage export's derived columns: known, computed by the brain, skipped on import.
+  const derived = new Set(
+    (["zh-CN", "en"] as const).flatMap((l) =>
+      [...HEAD[l], ...Object.values(ITEM_LABEL[l])].map((h) => h.toLowerCase()),
+    ),
+  );
+  norm.forEach((h, i) => {
+    if (derived.has(h) && !used.has(i)) used.add(i);
+  });
+  const names = Object.values(IMPORT_COLUMNS).map((a) => a[0]);
+  const unknown = header
+    .map((h, i) => ({ h: h.trim(), i }))
+    .filter(({ h, i }) => h !== "" && !used.has(i))
+    .map(({ h }) => ({ header: h, meant: didYouMean(h, names) }));
+  return { map, missing: REQUIRED.filter((c) => !map.has(c)), unknown };
 }
 
 const TRUE = new Set(["1", "true", "yes", "y", "是", "规上"]);
@@ -145,11 +177,19 @@ export function validateImport(table: string[][], ctx: ImportContext): ImportRep
       invalid: 0,
     };
   }
-  const { map, missing } = headerMap(header);
-  if (missing.length > 0) {
-    const detail = missing.map((c) => IMPORT_COLUMNS[c][0]).join(", ");
-    return { fileIssues: [{ problem: "missing-columns", detail }], rows: [], valid: 0, invalid: 0 };
+  const { map, missing, unknown } = headerMap(header);
+  const headerIssues: FileIssue[] = [];
+  if (missing.length > 0)
+    headerIssues.push({
+      problem: "missing-columns",
+      detail: missing.map((c) => IMPORT_COLUMNS[c][0]).join(", "),
+    });
+  if (unknown.length > 0) {
+    // `规上企业 → 规上`: the arrow reads the same in both languages; the UI words the sentence.
+    const detail = unknown.map((u) => (u.meant ? `${u.header} → ${u.meant}` : u.header)).join(", ");
+    headerIssues.push({ problem: "unknown-columns", detail });
   }
+  if (headerIssues.length > 0) return { fileIssues: headerIssues, rows: [], valid: 0, invalid: 0 };
   if (data.length > MAX_IMPORT_ROWS) {
     const detail = `${data.length} rows; at most ${MAX_IMPORT_ROWS}`;
     return { fileIssues: [{ problem: "too-many-rows", detail }], rows: [], valid: 0, invalid: 0 };
@@ -157,9 +197,11 @@ export function validateImport(table: string[][], ctx: ImportContext): ImportRep
   const seenCodes = new Map<string, number>();
   const seenKeys = new Set<string>();
   const rows = data.map((cells, i) => {
+    // Trimmed, then neutralised (OWASP): a name like `=HYPERLINK(…)` is stored as `'=HYPERLINK(…)`
+    // and stays inert in every later export or spreadsheet, CSV and XLSX alike.
     const get = (c: ImportColumn) => {
       const idx = map.get(c);
-      return idx === undefined ? "" : (cells[idx] ?? "").trim();
+      return idx === undefined ? "" : neutralizeCell((cells[idx] ?? "").trim());
     };
     const issues: RowIssue[] = [];
     const name = get("name");

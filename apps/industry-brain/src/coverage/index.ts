@@ -1,4 +1,4 @@
-/** Coverage (shared/domain/coverage.md): pure rule evaluation plus the brain-side I/O around it. */
+/** Coverage (docs/domain/coverage.md): pure rule evaluation plus the brain-side I/O around it. */
 export { type CoverageReport, computeCoverage, loadRuleSet } from "./compute.ts";
 export { DECLARATION_VALUES, type Declaration } from "./declarations.ts";
 export {

@@ -1,7 +1,7 @@
 import type { CoverageRuleItem } from "@weft/db/schema";
 import { z } from "zod";
 
-/** Enterprise checklist items (shared/domain/coverage.md). */
+/** Enterprise checklist items (docs/domain/coverage.md). */
 export const ENTERPRISE_ITEMS = [
   "identity",
   "connectivity",

@@ -18,13 +18,25 @@ export function dayOf(at: Date, offsetMinutes = 480): Day {
 }
 
 /**
- * Store the coverage figures of every city and park for `day` (idempotent: a rerun replaces
- * that day's rows). The brain calls it daily; the evaluation uses `now` (default: now).
+ * Store the coverage figures of every city (or only `cityIds`) and its parks for `day` (idempotent:
+ * a rerun replaces that day's rows). The brain calls it daily; the evaluation uses `now`.
  * @example await snapshotCoverage(handle, "2026-11-23");
  */
-export async function snapshotCoverage(h: DbHandle, day: Day, now = new Date()): Promise<SnapshotResult> {
+export async function snapshotCoverage(
+  h: DbHandle,
+  day: Day,
+  now = new Date(),
+  cityIds?: readonly number[],
+): Promise<SnapshotResult> {
   if (!/^\d{4}-\d\d-\d\d$/.test(day)) throw new RangeError(`day must be YYYY-MM-DD, got ${day}`);
-  const cities = await h.query<{ id: number }>(sql`select id from cities order by id`);
+  const only =
+    cityIds === undefined
+      ? sql``
+      : sql`where id in (${sql.join(
+          [...cityIds, -1].map((id) => sql`${id}`),
+          sql`, `,
+        )})`;
+  const cities = await h.query<{ id: number }>(sql`select id from cities ${only} order by id`);
   const rows: (typeof coverageSnapshots.$inferInsert)[] = [];
   for (const c of cities) {
     const cityId = Number(c.id);

@@ -7,7 +7,7 @@ import {
 } from "@weft/core";
 import { pgArray, queryPrepared, toDate, type WeftExecutor } from "@weft/db";
 import { sql } from "drizzle-orm";
-import type { Carry } from "./replay.ts";
+import type { Carry, CounterCarry } from "./replay.ts";
 
 const STATES = new Set<string>(MACHINE_STATES);
 export const asState = (s: unknown): MachineState | null =>
@@ -60,12 +60,13 @@ export async function loadCarries(
     state: string | null;
     start_ms: number | null;
     prev_state: string | null;
-    counters: Array<{ p: string; r: string; v: number }> | string | null;
+    counters: Array<{ p: string; r: string; v: number; t: number | null; x: number | null }> | string | null;
   }>(
     tx,
     sql`select m.id, nullif(l.job_id, '') as job_id, (extract(epoch from l.last_ts) * 1000)::float8 as last_ms, o.state,
           (extract(epoch from o.start_ts) * 1000)::float8 as start_ms, p.state as prev_state,
-          (select json_agg(json_build_object('p', c.point_key, 'r', c.role, 'v', c.last_value))
+          (select json_agg(json_build_object('p', c.point_key, 'r', c.role, 'v', c.last_value,
+                 't', (extract(epoch from c.sample_ts) * 1000)::float8, 'x', c.counter_max))
              from machine_counters c where c.machine_id = m.id) as counters
         from unnest(${pgArray(ids, "int4")}) as m(id)
         left join machine_live l on l.machine_id = m.id
@@ -87,7 +88,11 @@ export async function loadCarries(
       typeof r.counters === "string" ? (JSON.parse(r.counters) as typeof r.counters) : r.counters;
     for (const k of Array.isArray(counters) ? counters : []) {
       const role = asRole(k.r);
-      if (role) c.counters[k.p] = { role, last: Number(k.v) };
+      if (!role) continue;
+      const cc: CounterCarry = { role, last: Number(k.v) };
+      if (k.t !== null && k.t !== undefined) cc.ts = Number(k.t);
+      if (k.x !== null && k.x !== undefined) cc.max = Number(k.x);
+      c.counters[k.p] = cc;
     }
   }
   return out;

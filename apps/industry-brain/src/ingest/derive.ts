@@ -1,4 +1,5 @@
 import {
+  counterAnomaliesSql,
   counterStatesSql,
   type JobDelta as DbJobDelta,
   jobsSql,
@@ -44,6 +45,8 @@ interface MachineOutcome {
   replaceIntervalsFrom: IntervalCut | null;
   buckets: MachineBuckets["buckets"];
   jobs: ReplayResult["jobs"];
+  /** Late path: counter anomalies from here on are recomputed (stored ones deleted first). */
+  lateFrom?: number;
 }
 
 const MINUTE = 60_000;
@@ -105,7 +108,8 @@ export async function deriveBatch(
     for (const l of late) {
       const start = starts.get(l.machine.id);
       if (!start) continue;
-      outcomes.push(replayLate(l.machine, l.readings, l.carry, start, stored.get(l.machine.id) ?? [], base));
+      const o = replayLate(l.machine, l.readings, l.carry, start, stored.get(l.machine.id) ?? [], base);
+      outcomes.push({ ...o, lateFrom: l.from });
     }
   }
   const lateMachines = late.length;
@@ -128,10 +132,13 @@ function replayLate(
   after: readonly ReplayReading[],
   base: Omit<ReplayOptions, "roles">,
 ): MachineOutcome {
-  const before = withoutBatch(after, batch);
-  const roles = counterRoles(current, after);
+  // Stored readings do not carry the counter's width: the batch's and the machine's declared ones do.
+  const widths = counterWidths(current, batch);
+  const all = widths.size === 0 ? after : after.map((r) => withWidth(r, widths));
+  const before = withoutBatch(all, batch);
+  const roles = counterRoles(current, all);
   const opts = { ...base, roles };
-  const a = replay(start, after, opts);
+  const a = replay(start, all, opts);
   const b = replay(start, before, opts);
   return {
     machine,
@@ -141,6 +148,19 @@ function replayLate(
     buckets: subtractBuckets(a.buckets, b.buckets),
     jobs: subtractJobs(a.jobs, b.jobs),
   };
+}
+
+/** Rollover value per counter point: the machine's stored ones, overridden by the batch's. */
+function counterWidths(current: Carry, batch: readonly ReplayReading[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, c] of Object.entries(current.counters)) if (c.max !== undefined) out.set(k, c.max);
+  for (const r of batch) if (r.counterMax !== undefined) out.set(r.pointKey, r.counterMax);
+  return out;
+}
+
+function withWidth(r: ReplayReading, widths: ReadonlyMap<string, number>): ReplayReading {
+  const max = widths.get(r.pointKey);
+  return max === undefined || r.counterMax !== undefined ? r : { ...r, counterMax: max };
 }
 
 /** `all` minus one stored copy of each batch reading (multiset difference on point and ts). */
@@ -183,14 +203,24 @@ async function writeOutcomes(
   }
   const counters = outcomes.flatMap((o) =>
     Object.entries(o.result.carry.counters)
-      .filter(([k, v]) => o.start.counters[k]?.last !== v.last || o.replaceIntervalsFrom !== null)
+      .filter(
+        ([k, v]) =>
+          o.start.counters[k]?.last !== v.last ||
+          o.start.counters[k]?.max !== v.max ||
+          o.replaceIntervalsFrom !== null,
+      )
       .map(([pointKey, v]) => ({
         machineId: o.machine.id,
         pointKey,
         role: v.role,
         value: v.last,
         ts: o.result.carry.lastTs ?? 0,
+        sampleTs: v.ts ?? null,
+        max: v.max ?? null,
       })),
+  );
+  const anomalies = outcomes.flatMap((o) =>
+    o.result.anomalies.map((a) => ({ machineId: o.machine.id, ...a })),
   );
   const live = outcomes.flatMap((o) => {
     const c = o.result.carry;
@@ -208,15 +238,35 @@ async function writeOutcomes(
     ];
   });
   const intervals = await deleteReplacedIntervals(tx, outcomes);
+  await deleteReplayedAnomalies(tx, outcomes);
   await runWrites(tx, [
     ...rollups,
     jobsSql(jobs),
     intervals,
     counterStatesSql(counters),
+    counterAnomaliesSql(anomalies),
     machineLiveSql(live),
     idealCycleSql(outcomes),
     ...alsoWrite,
   ]);
+}
+
+/** A late replay finds the anomalies of its window again (or finds that late samples explain them). */
+async function deleteReplayedAnomalies(tx: WeftExecutor, outcomes: readonly MachineOutcome[]): Promise<void> {
+  const late = outcomes.filter((o) => o.lateFrom !== undefined);
+  if (late.length === 0) return;
+  await queryPrepared(
+    tx,
+    sql`delete from counter_anomalies a
+        using unnest(${pgArray(
+          late.map((o) => o.machine.id),
+          "int4",
+        )}, ${pgArray(
+          late.map((o) => o.lateFrom ?? 0),
+          "float8",
+        )}) as u(id, f)
+        where a.machine_id = u.id and a.ts >= to_timestamp(u.f / 1000.0)`,
+  );
 }
 
 /** New ideal cycle times a batch reported (rare): an UPDATE of machines, or null. */

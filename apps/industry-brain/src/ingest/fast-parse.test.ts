@@ -30,6 +30,15 @@ describe("fastReadingBatch", () => {
         fc.record({
           gatewayId: fc.string({ maxLength: 70 }),
           seq: fc.integer({ min: -2, max: 10 }),
+          parts: fc.option(
+            fc.array(
+              fc.record({ seq: fc.integer({ min: -1, max: 12 }), count: fc.integer({ min: 0, max: 3 }) }),
+              {
+                maxLength: 3,
+              },
+            ),
+            { nil: undefined },
+          ),
           readings: fc.array(reading, { maxLength: 4 }),
         }),
         (batch) => {
@@ -63,5 +72,21 @@ describe("fastReadingBatch", () => {
     };
     expect(fastReadingBatch(batch)).toBe(batch);
     expect(() => parseReadingBatch({ ...batch, readings: [] })).toThrow(/at least one reading/);
+  });
+
+  it("takes the fast path for a merged upload whose parts describe its readings", () => {
+    const r = { machine: "press-01", point: "Speed", ts: 1_700_000_000_000, value: 1, quality: "good" };
+    const batch = {
+      gatewayId: "gw-1",
+      seq: 3,
+      parts: [
+        { seq: 3, count: 2 },
+        { seq: 5, count: 1 },
+      ],
+      readings: [r, r, r],
+    };
+    expect(fastReadingBatch(batch)).toBe(batch);
+    expect(fastReadingBatch({ ...batch, parts: [{ seq: 3, count: 2 }] })).toBeNull();
+    expect(() => parseReadingBatch({ ...batch, parts: [{ seq: 3, count: 2 }] })).toThrow(/add up to 2/);
   });
 });

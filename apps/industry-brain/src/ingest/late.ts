@@ -35,7 +35,7 @@ export interface LateWindow {
 /** Newest facts before `from` per machine, from raw readings. */
 interface Before {
   lastTs: Map<number, number | null>;
-  counters: Map<number, Map<string, { role: string; value: number }>>;
+  counters: Map<number, Map<string, { role: string; value: number; ts: number }>>;
   job: Map<number, string | null>;
   idealCycleS: Map<number, number>;
 }
@@ -75,9 +75,15 @@ async function scanBefore(
     tx,
     sql`select r.machine_id as id, max(r.ts) as ts from readings r join ${w.u} on ${inWindow} group by r.machine_id`,
   );
-  const counters = await queryRows<{ id: number; point_key: string; signal: string; value_num: number }>(
+  const counters = await queryRows<{
+    id: number;
+    point_key: string;
+    signal: string;
+    value_num: number;
+    ts: unknown;
+  }>(
     tx,
-    sql`select distinct on (r.machine_id, r.point_key) r.machine_id as id, r.point_key, r.signal, r.value_num
+    sql`select distinct on (r.machine_id, r.point_key) r.machine_id as id, r.point_key, r.signal, r.value_num, r.ts
         from readings r join ${w.u} on ${inWindow}
           and r.signal in ('goodCount', 'rejectCount', 'totalCount', 'energyKwh') and r.value_num is not null
           and r.value_num >= 0 and r.quality < 2
@@ -101,7 +107,7 @@ async function scanBefore(
   for (const c of counters) {
     const id = Number(c.id);
     const m = out.counters.get(id) ?? new Map();
-    m.set(c.point_key, { role: c.signal, value: Number(c.value_num) });
+    m.set(c.point_key, { role: c.signal, value: Number(c.value_num), ts: toDate(c.ts).getTime() });
     out.counters.set(id, m);
   }
   for (const j of marks) {
@@ -231,7 +237,7 @@ export async function carriesAt(
   if (list.length === 0) return out;
   const before = await factsBefore(tx, list);
   const intervals = await intervalsBefore(tx, list, before.lastTs);
-  for (const { machine, from, idealChanges } of list) {
+  for (const { machine, from, idealChanges, current } of list) {
     const lastTs = before.lastTs.get(machine.id) ?? null;
     const [cur, prev] = intervals.get(machine.id) ?? [];
     const curState = asState(cur?.state);
@@ -248,7 +254,11 @@ export async function carriesAt(
     };
     for (const [point, c] of before.counters.get(machine.id) ?? []) {
       const role = asRole(c.role);
-      if (role) carry.counters[point] = { role, last: c.value };
+      if (!role) continue;
+      // The width is the point's, whenever it was declared: take it from the current carry.
+      const max = current?.counters[point]?.max;
+      carry.counters[point] =
+        max === undefined ? { role, last: c.value, ts: c.ts } : { role, last: c.value, ts: c.ts, max };
     }
     // Without a current interval, offline gaps skipped above (from the last reading on) are rebuilt.
     const replaceFrom: IntervalCut =

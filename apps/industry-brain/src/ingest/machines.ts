@@ -1,4 +1,3 @@
-import { WeftError } from "@weft/core";
 import type { WeftExecutor } from "@weft/db";
 import { pgArray, queryPrepared, queryRows } from "@weft/db";
 import { sql } from "drizzle-orm";
@@ -11,7 +10,11 @@ export interface IngestMachine {
   idealCycleS: number | null;
 }
 
-async function lookup(db: WeftExecutor, keys: readonly string[]): Promise<IngestMachine[]> {
+async function lookup(
+  db: WeftExecutor,
+  enterpriseId: number,
+  keys: readonly string[],
+): Promise<IngestMachine[]> {
   const rows = await queryPrepared<{
     id: number;
     key: string;
@@ -22,7 +25,7 @@ async function lookup(db: WeftExecutor, keys: readonly string[]): Promise<Ingest
     db,
     sql`select m.id, m.key, m.enterprise_id, e.time_zone, m.ideal_cycle_s
         from machines m join enterprises e on e.id = m.enterprise_id
-        where m.key = any(${pgArray([...keys], "text")})`,
+        where m.enterprise_id = ${enterpriseId} and m.key = any(${pgArray([...keys], "text")})`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
@@ -34,9 +37,10 @@ async function lookup(db: WeftExecutor, keys: readonly string[]): Promise<Ingest
 }
 
 /**
- * Machines named in a batch, by key. Unknown keys are registered in the gateway's enterprise (a new
- * machine appears in the brain within minutes of being wired up). A key that belongs to another
- * enterprise is FORBIDDEN for the whole batch: machine keys are unique across the brain.
+ * Machines named in a batch, by key within the gateway's enterprise. Unknown keys are registered in
+ * that enterprise (a new machine appears in the brain within minutes of being wired up). Keys are
+ * unique per enterprise, so the same key in another enterprise is another machine: a gateway can
+ * neither write nor block another enterprise's machines, whoever used a key first.
  */
 export async function resolveMachines(
   db: WeftExecutor,
@@ -44,32 +48,22 @@ export async function resolveMachines(
   keys: readonly string[],
 ): Promise<{ machines: Map<string, IngestMachine>; registered: string[] }> {
   const unique = [...new Set(keys)];
-  let found = await lookup(db, unique);
-  assertOwn(found, enterpriseId);
+  let found = await lookup(db, enterpriseId, unique);
   const registered: string[] = [];
   if (found.length < unique.length) {
     const have = new Set(found.map((m) => m.key));
     const missing = unique.filter((k) => !have.has(k));
+    // A concurrent batch may register the same key first: then this insert skips it and the
+    // second lookup finds that machine.
     const inserted = await queryRows<{ key: string }>(
       db,
       sql`insert into machines (key, enterprise_id, name, kind)
           select k, ${enterpriseId}, k, 'generic-machine' from unnest(${pgArray(missing, "text")}) as k
-          on conflict (key) do nothing returning key`,
+          on conflict (enterprise_id, key) do nothing returning key`,
     );
     registered.push(...inserted.map((r) => r.key));
-    found = await lookup(db, unique);
-    assertOwn(found, enterpriseId);
+    found = await lookup(db, enterpriseId, unique);
   }
   const machines = new Map(found.map((m) => [m.key, m]));
   return { machines, registered };
-}
-
-function assertOwn(found: readonly IngestMachine[], enterpriseId: number): void {
-  const foreign = found.filter((m) => m.enterpriseId !== enterpriseId).map((m) => m.key);
-  if (foreign.length === 0) return;
-  throw new WeftError(
-    "FORBIDDEN",
-    `machine ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? " …" : ""} belongs to another enterprise; this gateway may only write its own enterprise's machines`,
-    { field: "readings.machine", details: { machines: foreign } },
-  );
 }

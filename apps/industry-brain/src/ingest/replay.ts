@@ -37,8 +37,30 @@ export interface Carry {
   prevState: MachineState | null;
   jobId: string | null;
   idealCycleS: number | null;
-  /** Last raw value per counter point. */
-  counters: Record<string, { role: CounterRole; last: number }>;
+  /** Last raw value per counter point, when it was sampled, and where the counter rolls over. */
+  counters: Record<string, CounterCarry>;
+}
+
+export interface CounterCarry {
+  role: CounterRole;
+  last: number;
+  /** When `last` was sampled; the next delta is spread over the time since (absent: booked at its sample). */
+  ts?: number;
+  /** The value after which the counter rolls to 0 (absent: UInt32 for whole numbers, none for kWh). */
+  max?: number;
+}
+
+/** A counter drop not counted: neither a plausible wrap nor a reset (a wrap implying more than the machine could make). */
+export interface CounterAnomaly {
+  pointKey: string;
+  role: CounterRole;
+  ts: number;
+  prevTs: number | null;
+  prevValue: number;
+  value: number;
+  delta: number;
+  kind: "wrap";
+  maxUnits: number;
 }
 
 export interface ReplayReading {
@@ -46,6 +68,8 @@ export interface ReplayReading {
   pointKey: string;
   signal: SignalRole | null;
   value: ReadingValue;
+  /** The counter's rollover value, when the reading said (from `Reading.counter`). */
+  counterMax?: number;
 }
 
 export interface ReplayOptions {
@@ -75,6 +99,8 @@ export interface ReplayResult {
   carry: Carry;
   /** Counter samples that could not be used (not a finite number). */
   ignored: number;
+  /** Counter jumps not counted (see {@link plausibleUnits}). */
+  anomalies: CounterAnomaly[];
 }
 
 export const emptyCarry = (): Carry => ({
@@ -142,6 +168,7 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
   const jobs = new Map<string, JobDelta>();
   let ignored = 0;
   let gapInState = false;
+  const anomalies: CounterAnomaly[] = [];
 
   const job = (ts: number): JobDelta | null => {
     if (c.jobId === null) return null;
@@ -240,17 +267,37 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
         continue;
       }
       const prev = c.counters[r.pointKey];
-      c.counters[r.pointKey] = { role: signal, last: v };
+      const max = r.counterMax ?? prev?.max;
+      c.counters[r.pointKey] = counterCarry(signal, v, r.ts, max);
       if (!prev) continue;
       // Fast path: a counter that rose (the common case) needs no wrap/reset analysis.
       let delta = v - prev.last;
+      let kind: "increase" | "wrap" | "reset" = "increase";
       if (delta < 0) {
-        const type =
-          signal === "energyKwh" || !Number.isInteger(v) || !Number.isInteger(prev.last) ? "float" : "uint32";
-        delta = counterDelta(prev.last, v, { type }).delta;
+        const d = dropDelta(signal, prev.last, v, max);
+        delta = d.delta;
+        kind = d.kind === "wrap" ? "wrap" : "reset";
       }
       if (delta <= 0) continue;
+      // Only a wrap is judged: a plain increase is what the device said (an accelerated simulator
+      // counts faster than its ideal rate), while a wrap is the brain's reading of a drop.
+      const limit = kind === "wrap" ? plausibleUnits(signal, prev.ts, r.ts, c.idealCycleS) : null;
+      if (limit !== null && delta > limit) {
+        anomalies.push({
+          pointKey: r.pointKey,
+          role: signal,
+          ts: r.ts,
+          prevTs: prev.ts ?? null,
+          prevValue: prev.last,
+          value: v,
+          delta,
+          kind: "wrap",
+          maxUnits: limit,
+        });
+        continue;
+      }
       const q = quantitiesFromCounter(signal, r.ts, delta, { roles: opts.roles, idealCycleS: c.idealCycleS });
+      if (prev.ts !== undefined && prev.ts < r.ts) q.from = prev.ts;
       deltas.push(q);
       const j = job(r.ts);
       if (j) {
@@ -270,7 +317,44 @@ export function replay(start: Carry, readings: readonly ReplayReading[], opts: R
     intervals,
     carry: c,
     ignored,
+    anomalies,
   };
+}
+
+function counterCarry(role: CounterRole, last: number, ts: number, max: number | undefined): CounterCarry {
+  return max === undefined ? { role, last, ts } : { role, last, ts, max };
+}
+
+/**
+ * A drop: a wrap when the previous value was near the counter's maximum (its declared width, else
+ * UInt32 for whole numbers; kWh meters only wrap at a declared max), otherwise a reset.
+ */
+function dropDelta(role: CounterRole, prev: number, next: number, max: number | undefined) {
+  const float = role === "energyKwh" || !Number.isInteger(next) || !Number.isInteger(prev);
+  if (max === undefined) return counterDelta(prev, next, { type: float ? "float" : "uint32" });
+  if (prev > max) return { delta: next, kind: "reset" as const };
+  return counterDelta(prev, next, { type: float ? "float" : "uint64", max });
+}
+
+/** How much faster than its ideal rate a machine may count before a jump is called implausible. */
+export const RATE_SLACK = 3;
+/** Units always allowed in one step (sampling jitter, a burst at start). */
+export const UNITS_SLACK = 10;
+
+/**
+ * Most units a counter step may plausibly add: 3 × the ideal rate (1 / PRU) over the time since the
+ * previous sample, plus 10. Null (no limit) for kWh, without a known PRU or without the previous
+ * sample's time. A wrap adding more is a counter anomaly, not production (a drop that is neither a
+ * plausible wrap nor a reset).
+ */
+export function plausibleUnits(
+  role: CounterRole,
+  prevTs: number | undefined,
+  ts: number,
+  idealCycleS: number | null,
+): number | null {
+  if (role === "energyKwh" || prevTs === undefined || idealCycleS === null || idealCycleS <= 0) return null;
+  return (Math.max(0, ts - prevTs) / 1000 / idealCycleS) * RATE_SLACK + UNITS_SLACK;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { queryRows } from "@weft/db";
 import { enterpriseCalendars } from "@weft/db/schema";
-import { ShiftCalendar } from "@weft/kpi";
+import { defaultCalendar, ShiftCalendar } from "@weft/kpi";
 import { inArray, type SQL, sql } from "drizzle-orm";
 import type { BrainContext } from "../context.ts";
+import type { PlanGroup } from "./query.ts";
 
 /** A stored calendar, or null when the stored JSON no longer parses (treated as no calendar). */
 export function parseStoredCalendar(raw: unknown): ShiftCalendar | null {
@@ -38,4 +39,32 @@ export async function machinesByEnterprise(
     sql`select m.enterprise_id, count(*) as n from machines m where m.id in ${machineIds} group by m.enterprise_id`,
   );
   return rows.map((r) => ({ enterpriseId: Number(r.enterprise_id), machines: Number(r.n) }));
+}
+
+/**
+ * The machines in scope grouped by the calendar that plans them: the enterprise's own, or the built-in
+ * default calendar in the enterprise's time zone (`isDefault`), so no KPI is computed on a 24 h POT.
+ */
+export async function planGroups(ctx: Pick<BrainContext, "handle">, machineIds: SQL): Promise<PlanGroup[]> {
+  const rows = await queryRows<{ enterprise_id: unknown; time_zone: string; n: unknown }>(
+    ctx.handle.db,
+    sql`select m.enterprise_id, e.time_zone, count(*) as n from machines m join enterprises e on e.id = m.enterprise_id
+        where m.id in ${machineIds} group by m.enterprise_id, e.time_zone`,
+  );
+  const calendars = await loadCalendars(
+    ctx,
+    rows.map((r) => Number(r.enterprise_id)),
+  );
+  const groups = new Map<string, PlanGroup & { enterpriseIds: number[] }>();
+  for (const r of rows) {
+    const id = Number(r.enterprise_id);
+    const own = calendars.get(id);
+    const calendar = own ?? defaultCalendar(r.time_zone);
+    const key = `${own ? "own" : "default"}:${JSON.stringify(calendar)}`;
+    const g = groups.get(key) ?? { calendar, machines: 0, isDefault: !own, enterpriseIds: [] };
+    g.machines += Number(r.n);
+    g.enterpriseIds.push(id);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
 }

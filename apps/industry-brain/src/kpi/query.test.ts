@@ -38,7 +38,7 @@ describe("plannedOf", () => {
 
   it("a holiday plans nothing", () => {
     const p = plannedOf([{ calendar: CAL, machines: 4 }], MON + 48 * H, MON + 72 * H);
-    expect(p).toEqual({ potS: 0, pdotS: 0, calendarS: 4 * 24 * 3600 });
+    expect(p).toEqual({ potS: 0, pdotS: 0, calendarS: 4 * 24 * 3600, defaultCalendarS: 0 });
   });
 
   it("is additive over adjacent ranges (property)", () => {
@@ -81,6 +81,9 @@ describe("evaluate with plan groups", () => {
     ).toBe("partial");
     expect(evaluate(ZERO, ...range, 1, [{ calendar: null, machines: 1 }]).kpis.calendar).toBe("none");
     expect(evaluate(ZERO, ...range, 1).kpis.calendar).toBe("none");
+    expect(evaluate(ZERO, ...range, 1, [{ calendar: CAL, machines: 1, isDefault: true }]).kpis.calendar).toBe(
+      "default",
+    );
   });
 });
 

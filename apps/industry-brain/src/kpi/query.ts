@@ -1,5 +1,5 @@
 import { WeftError } from "@weft/core";
-import { type DbHandle, queryRows, toDate } from "@weft/db";
+import { type DbHandle, pgArray, queryRows, toDate } from "@weft/db";
 import {
   BUCKET_FIELDS,
   type Bucket,
@@ -10,6 +10,7 @@ import {
   kpisFromElements,
   localDayStart,
   localHourStart,
+  plannedBusyWindows,
   plannedTime,
   type ShiftCalendar,
   shiftsIn,
@@ -272,43 +273,55 @@ export interface KpiPoint {
   kpis: Kpis;
 }
 
-/** Machines of one enterprise in scope, with its calendar (null: none). */
+/** Machines in scope that share one calendar (null: none, POT = whole range). */
 export interface PlanGroup {
   calendar: ShiftCalendar | null;
   machines: number;
+  /** The calendar is the built-in default: no calendar was set for these enterprises. */
+  isDefault?: boolean;
+  /** The enterprises of the group (to restrict rollup sums to them). */
+  enterpriseIds?: number[];
 }
 
 /**
- * Planned time of machine groups over [from, to): the calendar's POT/PDOT per machine where an
- * enterprise has one, the whole range (PDOT 0) where not. `calendarS`: machine-seconds covered by a calendar.
+ * Planned time of machine groups over [from, to): the calendar's POT/PDOT per machine where a group has
+ * one, the whole range (PDOT 0) where not. `calendarS`: machine-seconds covered by a calendar, of which
+ * `defaultCalendarS` by the built-in default one.
  */
 export function plannedOf(
   groups: readonly PlanGroup[],
   from: number,
   to: number,
-): { potS: number; pdotS: number; calendarS: number } {
+): { potS: number; pdotS: number; calendarS: number; defaultCalendarS: number } {
   const elapsed = Math.max(0, to - from) / 1000;
   let potS = 0;
   let pdotS = 0;
   let calendarS = 0;
+  let defaultCalendarS = 0;
   for (const g of groups) {
     if (g.calendar) {
       const p = plannedTime(g.calendar, { start: from, end: to });
       potS += p.potS * g.machines;
       pdotS += p.pdotS * g.machines;
       calendarS += elapsed * g.machines;
+      if (g.isDefault) defaultCalendarS += elapsed * g.machines;
     } else potS += elapsed * g.machines;
   }
-  return { potS, pdotS, calendarS };
+  return { potS, pdotS, calendarS, defaultCalendarS };
 }
 
-/** Elements and KPIs from summed rollups; `groups` gives planned time (no calendar when omitted or none has one). */
+/**
+ * Elements and KPIs from summed rollups. `groups` give planned time (no calendar when omitted or none has
+ * one); `inside` is the sum of the rollups inside the groups' planned busy windows (see
+ * {@link insideSums}), so state time in a break or outside shifts is not APT/ADOT/… (null: all inside).
+ */
 export function evaluate(
   totals: Totals,
   from: number,
   to: number,
   machines: number,
   groups: readonly PlanGroup[] = [],
+  inside: Totals | null = null,
 ): { elements: Elements; kpis: Kpis } {
   const range = { start: from, end: to };
   if (!groups.some((g) => g.calendar)) {
@@ -320,7 +333,117 @@ export function evaluate(
     range,
     machines,
     planned: { potS: p.potS, pdotS: p.pdotS },
+    ...(inside ? { inside } : {}),
+    calendarS: p.calendarS,
+    defaultCalendarS: p.defaultCalendarS,
   });
-  elements.calendarS = p.calendarS;
   return { elements, kpis: kpisFromElements(elements) };
 }
+
+/** A window to sum rollups over, labelled with the series point (or -1 for the totals) it belongs to. */
+export interface TaggedWindow {
+  tag: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Sums of the rollups of `machineIds` (restricted to `enterpriseIds` when given) over tagged windows, per
+ * tag and enterprise: each window is covered by the coarsest rollups that fit (as {@link sumRange}), and
+ * each table is read once for all windows. Calendar windows are minute-aligned, so the sums are exact.
+ */
+export async function sumTagged(
+  handle: DbHandle,
+  machineIds: SQL,
+  windows: readonly TaggedWindow[],
+  timeZone: string,
+  enterpriseIds?: readonly number[],
+): Promise<Map<number, Map<number, Totals>>> {
+  const byTable = new Map<Table, { tag: number; from: number; to: number }[]>();
+  for (const w of windows) {
+    if (w.end <= w.start) continue;
+    for (const seg of segmentsFor(w.start, w.end, timeZone).segments) {
+      const list = byTable.get(seg.table) ?? [];
+      list.push({ tag: w.tag, from: seg.from, to: seg.to });
+      byTable.set(seg.table, list);
+    }
+  }
+  const out = new Map<number, Map<number, Totals>>();
+  const sums = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "));
+  const only = enterpriseIds
+    ? sql` and m.enterprise_id = any(${pgArray([...enterpriseIds], "int4")})`
+    : sql``;
+  for (const [table, segs] of byTable) {
+    const lo = Math.min(...segs.map((x) => x.from));
+    const hi = Math.max(...segs.map((x) => x.to));
+    const rows = await queryRows<Record<string, unknown> & { tag: unknown; enterprise_id: unknown }>(
+      handle.db,
+      sql`select w.tag, m.enterprise_id, ${sums}
+          from ${sql.raw(table)} r
+          join unnest(${pgArray(
+            segs.map((x) => x.tag),
+            "int4",
+          )}, ${pgArray(
+            segs.map((x) => iso(x.from)),
+            "text",
+          )}, ${pgArray(
+            segs.map((x) => iso(x.to)),
+            "text",
+          )}) as w(tag, f, t) on r.bucket >= w.f::timestamptz and r.bucket < w.t::timestamptz
+          join machines m on m.id = r.machine_id
+          where r.machine_id in ${machineIds}${only}
+            and r.bucket >= ${iso(lo)}::timestamptz and r.bucket < ${iso(hi)}::timestamptz
+          group by w.tag, m.enterprise_id`,
+    );
+    for (const r of rows) {
+      const tag = Number(r.tag);
+      const ent = Number(r.enterprise_id);
+      const m = out.get(tag) ?? new Map<number, Totals>();
+      const t = m.get(ent) ?? toTotals(undefined);
+      const add = toTotals(r);
+      for (const k of ROLLUP_COLUMNS) t[k] += add[k];
+      m.set(ent, t);
+      out.set(tag, m);
+    }
+  }
+  return out;
+}
+
+/**
+ * Rollup sums inside the planned busy time of each group's calendar, for each tagged range: the `inside`
+ * of {@link evaluate}. Returns per tag the sum over enterprises, and the per-enterprise sums.
+ */
+export async function insideSums(
+  handle: DbHandle,
+  machineIds: SQL,
+  groups: readonly PlanGroup[],
+  ranges: readonly TaggedWindow[],
+  timeZone: string,
+): Promise<Map<number, Map<number, Totals>>> {
+  const out = new Map<number, Map<number, Totals>>();
+  for (const g of groups) {
+    const cal = g.calendar;
+    if (!cal) continue;
+    const windows = ranges.flatMap((r) =>
+      plannedBusyWindows(cal, { start: r.start, end: r.end }).map((w) => ({ tag: r.tag, ...w })),
+    );
+    const part = await sumTagged(handle, machineIds, windows, timeZone, g.enterpriseIds);
+    for (const [tag, m] of part) {
+      const o = out.get(tag) ?? new Map<number, Totals>();
+      for (const [ent, t] of m) o.set(ent, t);
+      out.set(tag, o);
+    }
+  }
+  return out;
+}
+
+/** Field-wise sum of totals. */
+export function sumTotals(list: Iterable<Totals>): Totals {
+  const t = toTotals(undefined);
+  for (const x of list) for (const k of ROLLUP_COLUMNS) t[k] += x[k];
+  return t;
+}
+
+/** The end of a window clipped to `now`: the bucket holding "now" counts only its elapsed part. */
+export const elapsedEnd = (start: number, end: number, now: number): number =>
+  Math.max(start, Math.min(end, now));

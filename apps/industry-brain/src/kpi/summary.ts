@@ -1,9 +1,12 @@
 import { industryDivision } from "@weft/core";
 import { type DbHandle, queryRows } from "@weft/db";
 import { type SQL, sql } from "drizzle-orm";
-import { loadCalendars } from "./calendars.ts";
+import { connectedSql, DEFAULT_CONNECTED_WITHIN_HOURS } from "../machines/connected.ts";
+import { planGroups } from "./calendars.ts";
 import {
+  elapsedEnd,
   evaluate,
+  insideSums,
   type PlanGroup,
   ROLLUP_COLUMNS,
   segmentsFor,
@@ -35,6 +38,8 @@ interface Cell {
   machines: number;
   connected: number;
   totals: Totals;
+  /** Rollup sums inside planned busy time (see `evaluate`). */
+  inside: Totals;
   /** Machines per enterprise with its shift calendar: planned time (POT/PDOT) comes from these. */
   plan: PlanGroup[];
 }
@@ -45,16 +50,18 @@ function add(a: Totals, b: Totals): void {
 
 function figures(cells: readonly Cell[], from: number, to: number): GroupFigures {
   const t = toTotals(undefined);
+  const inside = toTotals(undefined);
   let machines = 0;
   let connected = 0;
   const plan: PlanGroup[] = [];
   for (const c of cells) {
     add(t, c.totals);
+    add(inside, c.inside);
     machines += c.machines;
     connected += c.connected;
     plan.push(...c.plan);
   }
-  const { elements, kpis } = evaluate(t, from, to, machines, plan);
+  const { elements, kpis } = evaluate(t, from, to, machines, plan, inside);
   return {
     machines,
     connected,
@@ -81,6 +88,14 @@ export async function industrySummary(
   machineIds: SQL,
   range: TimeRangeInput,
   timeZone: string,
+  /**
+   * "Now": a range reaching past it counts only its elapsed part; connected machines are counted
+   * at `now` with the city's window, as on every other page ({@link connectedSql}).
+   */
+  connected: { now: number; withinHours: number } = {
+    now: Date.now(),
+    withinHours: DEFAULT_CONNECTED_WITHIN_HOURS,
+  },
 ) {
   const { segments, from, to } = segmentsFor(range.from, range.to, timeZone);
   const cols = sql.raw(ROLLUP_COLUMNS.join(", "));
@@ -100,7 +115,6 @@ export async function industrySummary(
               join machines m on m.id = r.machine_id join enterprises e on e.id = m.enterprise_id
               group by 1, 2`,
         );
-  const since = new Date(Math.min(from, to - 86_400_000)).toISOString();
   const counts = await queryRows<{
     industry: string;
     park_id: number;
@@ -110,11 +124,17 @@ export async function industrySummary(
   }>(
     handle.db,
     sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, e.id as enterprise_id, count(*) as machines,
-          count(*) filter (where l.last_ts >= ${since}::timestamptz) as connected
+          count(*) filter (where ${connectedSql(sql`m.production`, sql`l.last_ts`, connected.now, connected.withinHours)}) as connected
         from machines m join enterprises e on e.id = m.enterprise_id left join machine_live l on l.machine_id = m.id
         where m.id in ${machineIds} group by 1, 2, 3`,
   );
-  const calendars = await loadCalendars({ handle }, [...new Set(counts.map((r) => Number(r.enterprise_id)))]);
+  const groups = await planGroups({ handle }, machineIds);
+  const groupOf = new Map<number, PlanGroup>();
+  for (const g of groups) for (const id of g.enterpriseIds ?? []) groupOf.set(id, g);
+  const end = elapsedEnd(from, to, connected.now);
+  const inside = (await insideSums(handle, machineIds, groups, [{ tag: 0, start: from, end }], timeZone)).get(
+    0,
+  );
   const parks = await queryRows<{ id: number; key: string; name: string; name_en: string | null }>(
     handle.db,
     sql`select id, key, name, name_en from parks where id in (select e.park_id from machines m join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds})`,
@@ -124,7 +144,15 @@ export async function industrySummary(
     const k = `${industry}:${parkId}`;
     let c = cells.get(k);
     if (!c) {
-      c = { industry, parkId, machines: 0, connected: 0, totals: toTotals(undefined), plan: [] };
+      c = {
+        industry,
+        parkId,
+        machines: 0,
+        connected: 0,
+        totals: toTotals(undefined),
+        inside: toTotals(undefined),
+        plan: [],
+      };
       cells.set(k, c);
     }
     return c;
@@ -133,7 +161,14 @@ export async function industrySummary(
     const c = cell(r.industry, Number(r.park_id));
     c.machines += Number(r.machines);
     c.connected += Number(r.connected);
-    c.plan.push({ calendar: calendars.get(Number(r.enterprise_id)) ?? null, machines: Number(r.machines) });
+    const g = groupOf.get(Number(r.enterprise_id));
+    c.plan.push({
+      calendar: g?.calendar ?? null,
+      machines: Number(r.machines),
+      isDefault: g?.isDefault ?? false,
+    });
+    const mine = inside?.get(Number(r.enterprise_id));
+    if (mine) add(c.inside, mine);
   }
   for (const r of rollups) {
     const c = cell(r.industry, Number(r.park_id));
@@ -166,15 +201,15 @@ export async function industrySummary(
           code,
           zh: div?.zh ?? code,
           en: div?.en ?? code,
-          ...figures(list, from, to),
+          ...figures(list, from, end),
           byPark: list
             .sort((a, b) => a.parkId - b.parkId)
-            .map((c) => ({ ...parkLabel(c.parkId), ...figures([c], from, to) })),
+            .map((c) => ({ ...parkLabel(c.parkId), ...figures([c], from, end) })),
         };
       }),
     parks: [...byPark]
       .sort(([a], [b]) => a - b)
-      .map(([parkId, list]) => ({ ...parkLabel(parkId), ...figures(list, from, to) })),
-    total: figures(all, from, to),
+      .map(([parkId, list]) => ({ ...parkLabel(parkId), ...figures(list, from, end) })),
+    total: figures(all, from, end),
   };
 }

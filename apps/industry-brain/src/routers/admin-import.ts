@@ -12,7 +12,7 @@ import {
   validateImport,
 } from "../coverage/import.ts";
 import { coverageScope } from "../coverage/scope.ts";
-import { createTRPCRouter, parkManagerProcedure } from "../trpc.ts";
+import { createTRPCRouter, scopedProcedure } from "../trpc.ts";
 
 /** base64 of at most MAX_IMPORT_BYTES, checked before decoding. */
 const FileInput = z.object({
@@ -28,7 +28,12 @@ async function importContext(
   defaultParkId: number | null,
 ): Promise<ImportContext> {
   const scope = await coverageScope(ctx.handle, user);
-  const parkRows = await ctx.handle.query<{ id: number; key: string }>(sql`select id, key from parks
+  const parkRows = await ctx.handle.query<{
+    id: number;
+    key: string;
+    name: string;
+    name_en: string | null;
+  }>(sql`select id, key, name, name_en from parks
     where city_id = ${scope.cityId} ${
       scope.parkIds === null
         ? sql``
@@ -39,6 +44,9 @@ async function importContext(
     }`);
   const parks = new Map<string, number>();
   for (const p of parkRows) {
+    // By name too: the coverage export names parks, and an export must re-import unchanged.
+    parks.set(p.name, Number(p.id));
+    if (p.name_en) parks.set(p.name_en, Number(p.id));
     parks.set(p.key, Number(p.id));
     parks.set(String(p.id), Number(p.id));
   }
@@ -87,76 +95,86 @@ async function buildReport(ctx: BrainContext, user: UserPrincipal, input: FileIn
 
 export const adminImportRouter = createTRPCRouter({
   /** Validate a CSV/XLSX file row by row. Stores nothing. */
-  preview: parkManagerProcedure
-    .input(FileInput)
-    .mutation(({ ctx, input }) => buildReport(ctx, ctx.user, input)),
+  preview: scopedProcedure({
+    roles: ["city-admin", "park-manager"],
+    mode: "write",
+    input: FileInput,
+    touches: (i) => ({ park: i.defaultParkId ?? undefined }),
+    fields: { park: "defaultParkId" },
+    lists: ["enterprises"],
+  }).mutation(({ ctx, input }) => buildReport(ctx, ctx.user, input)),
 
   /**
    * Import the accepted rows (by file line) in one transaction. The file is validated again;
    * if any accepted row is not valid now, nothing is imported.
    */
-  commit: parkManagerProcedure
-    .input(FileInput.extend({ acceptLines: z.array(z.number().int().min(2)).min(1).max(20_000) }))
-    .mutation(async ({ ctx, input }) => {
-      const report = await buildReport(ctx, ctx.user, input);
-      if (report.fileIssues.length > 0) {
-        throw new WeftError(
-          "VALIDATION_FAILED",
-          `the file cannot be imported: ${report.fileIssues[0]?.problem}`,
-          {
-            field: "base64",
-          },
-        );
-      }
-      const byLine = new Map(report.rows.map((r) => [r.line, r]));
-      const accepted = [...new Set(input.acceptLines)].map((l) => byLine.get(l));
-      const bad = input.acceptLines.filter((l) => !byLine.get(l)?.ok);
-      if (bad.length > 0) {
-        throw new WeftError(
-          "CONFLICT",
-          `lines ${bad.slice(0, 10).join(", ")} are not valid any more; preview again`,
-          {
-            field: "acceptLines",
-          },
-        );
-      }
-      const values = accepted.flatMap((r) =>
-        r?.values.parkId
-          ? [
-              {
-                key: r.values.key,
-                parkId: r.values.parkId,
-                name: r.values.name,
-                nameEn: r.values.nameEn,
-                creditCode: r.values.creditCode,
-                industryCode: r.values.industryCode,
-                aboveScale: r.values.aboveScale,
-                declaredMachines: r.values.declaredMachines,
-              },
-            ]
-          : [],
+  commit: scopedProcedure({
+    roles: ["city-admin", "park-manager"],
+    mode: "write",
+    input: FileInput.extend({ acceptLines: z.array(z.number().int().min(2)).min(1).max(20_000) }),
+    touches: (i) => ({ park: i.defaultParkId ?? undefined }),
+    fields: { park: "defaultParkId" },
+    lists: ["enterprises"],
+  }).mutation(async ({ ctx, input }) => {
+    const report = await buildReport(ctx, ctx.user, input);
+    if (report.fileIssues.length > 0) {
+      throw new WeftError(
+        "VALIDATION_FAILED",
+        `the file cannot be imported: ${report.fileIssues[0]?.problem}`,
+        {
+          field: "base64",
+        },
       );
-      const at = new Date(ctx.now());
-      const ids = await ctx.handle.db.transaction(async (tx) => {
-        const inserted: { id: number }[] = [];
-        for (let i = 0; i < values.length; i += 1_000) {
-          inserted.push(
-            ...(await tx
-              .insert(enterprises)
-              .values(values.slice(i, i + 1_000))
-              .returning({ id: enterprises.id })),
-          );
-        }
-        await tx.insert(auditLog).values({
-          actor: `user:${ctx.user.id}`,
-          actorUserId: ctx.user.id,
-          action: "enterprises.import",
-          target: `file:${input.filename}`,
-          at,
-          details: { imported: inserted.length, lines: input.acceptLines.length },
-        });
-        return inserted.map((r) => r.id);
+    }
+    const byLine = new Map(report.rows.map((r) => [r.line, r]));
+    const accepted = [...new Set(input.acceptLines)].map((l) => byLine.get(l));
+    const bad = input.acceptLines.filter((l) => !byLine.get(l)?.ok);
+    if (bad.length > 0) {
+      throw new WeftError(
+        "CONFLICT",
+        `lines ${bad.slice(0, 10).join(", ")} are not valid any more; preview again`,
+        {
+          field: "acceptLines",
+        },
+      );
+    }
+    const values = accepted.flatMap((r) =>
+      r?.values.parkId
+        ? [
+            {
+              key: r.values.key,
+              parkId: r.values.parkId,
+              name: r.values.name,
+              nameEn: r.values.nameEn,
+              creditCode: r.values.creditCode,
+              industryCode: r.values.industryCode,
+              aboveScale: r.values.aboveScale,
+              declaredMachines: r.values.declaredMachines,
+            },
+          ]
+        : [],
+    );
+    const at = new Date(ctx.now());
+    const ids = await ctx.handle.db.transaction(async (tx) => {
+      const inserted: { id: number }[] = [];
+      for (let i = 0; i < values.length; i += 1_000) {
+        inserted.push(
+          ...(await tx
+            .insert(enterprises)
+            .values(values.slice(i, i + 1_000))
+            .returning({ id: enterprises.id })),
+        );
+      }
+      await tx.insert(auditLog).values({
+        actor: `user:${ctx.user.id}`,
+        actorUserId: ctx.user.id,
+        action: "enterprises.import",
+        target: `file:${input.filename}`,
+        at,
+        details: { imported: inserted.length, lines: input.acceptLines.length },
       });
-      return { imported: ids.length, enterpriseIds: ids };
-    }),
+      return inserted.map((r) => r.id);
+    });
+    return { imported: ids.length, enterpriseIds: ids };
+  }),
 });

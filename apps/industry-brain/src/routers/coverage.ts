@@ -1,8 +1,8 @@
 import { WeftError } from "@weft/core";
-import { auditLog, coverageDeclarations, coverageRuleSets } from "@weft/db/schema";
-import { sql } from "drizzle-orm";
+import { auditLog, coverageDeclarations, coverageRuleSets, parks } from "@weft/db/schema";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { requireEnterprise, requirePark } from "../auth/scope.ts";
+import { ALL_ROLES } from "../auth/access.ts";
 import type { BrainContext } from "../context.ts";
 import { computeCoverage, loadRuleSet } from "../coverage/compute.ts";
 import { DECLARATION_VALUES } from "../coverage/declarations.ts";
@@ -11,7 +11,7 @@ import { asDate } from "../coverage/facts.ts";
 import { DECLARABLE_ITEMS, ENTERPRISE_ITEMS, normalizeRuleSet, RuleSetInput } from "../coverage/rules.ts";
 import { coverageScope } from "../coverage/scope.ts";
 import { coverageHistory, dayOf, snapshotCoverage } from "../coverage/snapshot.ts";
-import { authedProcedure, cityAdminProcedure, createTRPCRouter, parkManagerProcedure } from "../trpc.ts";
+import { createTRPCRouter, listProcedure, scopedProcedure } from "../trpc.ts";
 import { adminImportRouter } from "./admin-import.ts";
 
 /** The plans' targets: park coverage 80% (2022) → 100% (2025); industries in the brain 1 → 3. */
@@ -124,81 +124,98 @@ const DeclareInput = z
 
 export const coverageRouter = createTRPCRouter({
   /** City (or the caller's parks) overview: totals, targets, history and the parks table. */
-  overview: parkManagerProcedure
-    .input(z.object({ cityId: z.number().int().positive().optional(), days: Days }).default({ days: 365 }))
-    .query(async ({ ctx, input }) => {
-      const scope = await coverageScope(ctx.handle, ctx.user, input.cityId);
-      const now = new Date(ctx.now());
-      const r = await computeCoverage(ctx.handle, scope, now);
-      const history = await parksHistory(ctx, scope.parkIds, scope.cityId, sinceDay(ctx, input.days));
-      const today = dayOf(now);
-      const live = {
-        day: today,
-        parkRatio: r.totals.parks > 0 ? r.totals.parksDigitalized / r.totals.parks : null,
-        enterpriseRatio: r.totals.enterprises > 0 ? r.totals.enterprisesCovered / r.totals.enterprises : null,
-        industries: r.totals.industriesOnboarded.length,
-      };
-      return {
-        city: scope.city,
-        computedAt: r.computedAt,
-        totals: { ...live, ...r.totals },
-        targets: COVERAGE_TARGETS,
-        history: [...history.filter((h) => h.day !== today), live],
-        parks: r.parks.map(({ coverage, ...p }) => ({
-          ...p,
-          digitalized: coverage.digitalized,
-          missing: coverage.missing,
-          enterpriseRatio: coverage.enterpriseRatio,
-        })),
-      };
-    }),
+  overview: scopedProcedure({
+    roles: ["city-admin", "park-manager"],
+    input: z.object({ cityId: z.number().int().positive().optional(), days: Days }).default({ days: 365 }),
+    touches: (i) => ({ city: i.cityId }),
+    fields: { city: "cityId" },
+    lists: ["coverage"],
+  }).query(async ({ ctx, input }) => {
+    const scope = await coverageScope(ctx.handle, ctx.user, ctx.scope.city?.id);
+    const now = new Date(ctx.now());
+    const r = await computeCoverage(ctx.handle, scope, now);
+    const history = await parksHistory(ctx, scope.parkIds, scope.cityId, sinceDay(ctx, input.days));
+    const today = dayOf(now);
+    const live = {
+      day: today,
+      parkRatio: r.totals.parks > 0 ? r.totals.parksDigitalized / r.totals.parks : null,
+      enterpriseRatio: r.totals.enterprises > 0 ? r.totals.enterprisesCovered / r.totals.enterprises : null,
+      industries: r.totals.industriesOnboarded.length,
+    };
+    return {
+      city: scope.city,
+      computedAt: r.computedAt,
+      totals: { ...live, ...r.totals },
+      targets: COVERAGE_TARGETS,
+      history: [...history.filter((h) => h.day !== today), live],
+      parks: r.parks.map(({ coverage, ...p }) => ({
+        ...p,
+        digitalized: coverage.digitalized,
+        missing: coverage.missing,
+        enterpriseRatio: coverage.enterpriseRatio,
+      })),
+    };
+  }),
 
   /** One park: its checklist, every enterprise with every item, and its history. */
-  park: authedProcedure
-    .input(z.object({ parkId: z.number().int().positive(), days: Days }))
-    .query(async ({ ctx, input }) => {
-      const park = await requirePark(ctx, ctx.user, input.parkId);
-      const scope = await coverageScope(ctx.handle, ctx.user);
-      const now = new Date(ctx.now());
-      const r = await computeCoverage(ctx.handle, { ...scope, cityId: park.cityId, parkIds: [park.id] }, now);
-      const report = r.parks[0];
-      if (!report) throw new WeftError("NOT_FOUND", `park ${input.parkId} does not exist`);
-      const history = await coverageHistory(ctx.handle, "park", park.id, sinceDay(ctx, input.days));
-      return {
-        today: dayOf(now),
-        park: report,
-        rules: r.rules,
-        enterprises: r.enterprises,
-        history: history.map((h) => ({
-          day: h.day,
-          ratio: h.total > 0 ? h.covered / h.total : null,
-          met: h.met,
-        })),
-      };
-    }),
+  park: scopedProcedure({
+    roles: ALL_ROLES,
+    input: z.object({ parkId: z.number().int().positive(), days: Days }),
+    touches: (i) => ({ park: i.parkId }),
+    fields: { park: "parkId" },
+  }).query(async ({ ctx, input }) => {
+    const park = ctx.scope.park;
+    const scope = await coverageScope(ctx.handle, ctx.user);
+    const now = new Date(ctx.now());
+    const r = await computeCoverage(ctx.handle, { ...scope, cityId: park.cityId, parkIds: [park.id] }, now);
+    const report = r.parks[0];
+    if (!report) throw new WeftError("NOT_FOUND", `park ${input.parkId} does not exist`);
+    const history = await coverageHistory(ctx.handle, "park", park.id, sinceDay(ctx, input.days));
+    return {
+      today: dayOf(now),
+      park: report,
+      rules: r.rules,
+      enterprises: r.enterprises,
+      history: history.map((h) => ({
+        day: h.day,
+        ratio: h.total > 0 ? h.covered / h.total : null,
+        met: h.met,
+      })),
+    };
+  }),
 
   /** One enterprise: checklist items and its machines with live state. */
-  enterprise: authedProcedure
-    .input(z.object({ enterpriseId: z.number().int().positive() }))
-    .query(async ({ ctx, input }) => {
-      const ent = await requireEnterprise(ctx, ctx.user, input.enterpriseId);
-      const park = await requirePark(ctx, ctx.user, ent.parkId);
-      const now = new Date(ctx.now());
-      const r = await computeCoverage(
-        ctx.handle,
-        { cityId: park.cityId, parkIds: [park.id], enterpriseIds: [ent.id] },
-        now,
-      );
-      const machines = await liveStates(ctx, ent.id);
-      return {
-        park: { id: park.id, name: park.name, nameEn: park.nameEn },
-        enterprise: r.enterprises[0] ?? null,
-        machines,
-      };
-    }),
+  enterprise: scopedProcedure({
+    roles: ALL_ROLES,
+    input: z.object({ enterpriseId: z.number().int().positive() }),
+    touches: (i) => ({ enterprise: i.enterpriseId }),
+    fields: { enterprise: "enterpriseId" },
+  }).query(async ({ ctx }) => {
+    const ent = ctx.scope.enterprise;
+    const [park] = await ctx.handle.db.select().from(parks).where(eq(parks.id, ent.parkId));
+    if (!park) throw new WeftError("NOT_FOUND", `enterprise ${ent.id} has no park`);
+    const now = new Date(ctx.now());
+    const r = await computeCoverage(
+      ctx.handle,
+      { cityId: park.cityId, parkIds: [park.id], enterpriseIds: [ent.id] },
+      now,
+    );
+    const machines = await liveStates(ctx, ent.id);
+    return {
+      park: { id: park.id, name: park.name, nameEn: park.nameEn },
+      enterprise: r.enterprises[0] ?? null,
+      machines,
+    };
+  }),
 
   /** Declare a checklist item for an enterprise or park (park managers and city admins; audit-logged). */
-  declare: parkManagerProcedure.input(DeclareInput).mutation(async ({ ctx, input }) => {
+  declare: scopedProcedure({
+    roles: ["city-admin", "park-manager"],
+    mode: "write",
+    input: DeclareInput,
+    touches: (i) => ({ enterprise: i.enterpriseId, park: i.parkId }),
+    fields: { enterprise: "enterpriseId", park: "parkId" },
+  }).mutation(async ({ ctx, input }) => {
     const isEnterpriseItem = (ENTERPRISE_ITEMS as readonly string[]).includes(input.item);
     if (isEnterpriseItem !== (input.enterpriseId !== undefined)) {
       throw new WeftError(
@@ -219,14 +236,8 @@ export const coverageRouter = createTRPCRouter({
         },
       );
     }
-    let target: string;
-    if (input.enterpriseId !== undefined) {
-      const e = await requireEnterprise(ctx, ctx.user, input.enterpriseId);
-      target = `enterprise:${e.id}`;
-    } else {
-      const p = await requirePark(ctx, ctx.user, input.parkId ?? 0);
-      target = `park:${p.id}`;
-    }
+    const { enterprise: e, park: p } = ctx.scope;
+    const target = e ? `enterprise:${e.id}` : `park:${p?.id}`;
     const at = new Date(ctx.now());
     const row = await ctx.handle.db.transaction(async (tx) => {
       const [d] = await tx
@@ -257,85 +268,98 @@ export const coverageRouter = createTRPCRouter({
 
   ruleSet: createTRPCRouter({
     /** The caller's city rule set (defaults filled in). */
-    get: authedProcedure.query(async ({ ctx }) => {
+    get: listProcedure({ roles: ALL_ROLES, lists: ["coverage"] }).query(async ({ ctx }) => {
       const scope = await coverageScope(ctx.handle, ctx.user);
       return { cityId: scope.cityId, items: await loadRuleSet(ctx.handle, scope.cityId) };
     }),
     /** Replace the city's rule set (city admins only; audit-logged). */
-    update: cityAdminProcedure
-      .input(z.object({ cityId: z.number().int().positive().optional(), items: RuleSetInput }))
-      .mutation(async ({ ctx, input }) => {
-        const scope = await coverageScope(ctx.handle, ctx.user, input.cityId);
-        const items = normalizeRuleSet(input.items);
-        const at = new Date(ctx.now());
-        await ctx.handle.db.transaction(async (tx) => {
-          await tx
-            .insert(coverageRuleSets)
-            .values({ cityId: scope.cityId, items, updatedBy: ctx.user.id, updatedAt: at })
-            .onConflictDoUpdate({
-              target: coverageRuleSets.cityId,
-              set: { items, updatedBy: ctx.user.id, updatedAt: at },
-            });
-          await tx.insert(auditLog).values({
-            actor: `user:${ctx.user.id}`,
-            actorUserId: ctx.user.id,
-            action: "coverage.ruleSet.update",
-            target: `city:${scope.cityId}`,
-            at,
-            details: { items },
+    update: scopedProcedure({
+      roles: ["city-admin"],
+      mode: "write",
+      input: z.object({ cityId: z.number().int().positive().optional(), items: RuleSetInput }),
+      touches: (i) => ({ city: i.cityId }),
+      fields: { city: "cityId" },
+    }).mutation(async ({ ctx, input }) => {
+      const scope = await coverageScope(ctx.handle, ctx.user, ctx.scope.city?.id);
+      const items = normalizeRuleSet(input.items);
+      const at = new Date(ctx.now());
+      await ctx.handle.db.transaction(async (tx) => {
+        await tx
+          .insert(coverageRuleSets)
+          .values({ cityId: scope.cityId, items, updatedBy: ctx.user.id, updatedAt: at })
+          .onConflictDoUpdate({
+            target: coverageRuleSets.cityId,
+            set: { items, updatedBy: ctx.user.id, updatedAt: at },
           });
+        await tx.insert(auditLog).values({
+          actor: `user:${ctx.user.id}`,
+          actorUserId: ctx.user.id,
+          action: "coverage.ruleSet.update",
+          target: `city:${scope.cityId}`,
+          at,
+          details: { items },
         });
-        return { cityId: scope.cityId, items };
-      }),
+      });
+      return { cityId: scope.cityId, items };
+    }),
   }),
 
   /** The coverage table as CSV or XLSX (base64), for the caller's scope or one park. */
-  export: parkManagerProcedure
-    .input(
-      z.object({
-        format: z.enum(["csv", "xlsx"]),
-        locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
-        parkId: z.number().int().positive().optional(),
-      }),
-    )
-    .query(async ({ ctx, input }) => {
-      const scope = await coverageScope(ctx.handle, ctx.user);
-      const parkIds = input.parkId ? [(await requirePark(ctx, ctx.user, input.parkId)).id] : scope.parkIds;
-      const now = new Date(ctx.now());
-      const r = await computeCoverage(ctx.handle, { ...scope, parkIds }, now);
-      const stem = `coverage-${scope.city.key}${input.parkId ? `-park${input.parkId}` : ""}-${dayOf(now)}`;
-      return exportCoverage(r, input.format, input.locale, stem);
+  export: scopedProcedure({
+    roles: ["city-admin", "park-manager"],
+    input: z.object({
+      format: z.enum(["csv", "xlsx"]),
+      locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
+      parkId: z.number().int().positive().optional(),
     }),
+    touches: (i) => ({ park: i.parkId }),
+    fields: { park: "parkId" },
+    lists: ["coverage"],
+  }).query(async ({ ctx, input }) => {
+    const park = ctx.scope.park;
+    const scope = await coverageScope(ctx.handle, ctx.user, park?.cityId);
+    const parkIds = park ? [park.id] : scope.parkIds;
+    const now = new Date(ctx.now());
+    const r = await computeCoverage(ctx.handle, { ...scope, parkIds }, now);
+    const stem = `coverage-${scope.city.key}${input.parkId ? `-park${input.parkId}` : ""}-${dayOf(now)}`;
+    return exportCoverage(r, input.format, input.locale, stem);
+  }),
 
-  /** Store today's snapshot now (city admins; the brain also does this daily). */
-  snapshot: cityAdminProcedure.mutation(async ({ ctx }) =>
-    snapshotCoverage(ctx.handle, dayOf(new Date(ctx.now())), new Date(ctx.now())),
+  /** Store today's snapshot of the administrator's city now (the brain snapshots every city hourly). */
+  snapshot: listProcedure({ roles: ["city-admin"], lists: ["coverage"] }).mutation(async ({ ctx }) =>
+    snapshotCoverage(
+      ctx.handle,
+      dayOf(new Date(ctx.now())),
+      new Date(ctx.now()),
+      ctx.user.cityId === null ? undefined : [ctx.user.cityId],
+    ),
   ),
 
   /**
    * Live machine states of an enterprise over SSE: sends the list now and whenever it changes
    * (polls the database, so it works with any number of brain replicas).
    */
-  machineStates: authedProcedure
-    .input(
-      z.object({
-        enterpriseId: z.number().int().positive(),
-        intervalMs: z.number().int().min(250).max(60_000).default(2_000),
-      }),
-    )
-    .subscription(async function* ({ ctx, input, signal }) {
-      const ent = await requireEnterprise(ctx, ctx.user, input.enterpriseId);
-      let last = "";
-      while (!signal?.aborted) {
-        const rows = await liveStates(ctx, ent.id);
-        const json = JSON.stringify(rows);
-        if (json !== last) {
-          last = json;
-          yield { at: new Date(ctx.now()).toISOString(), machines: rows };
-        }
-        await sleep(input.intervalMs, signal);
-      }
+  machineStates: scopedProcedure({
+    roles: ALL_ROLES,
+    input: z.object({
+      enterpriseId: z.number().int().positive(),
+      intervalMs: z.number().int().min(250).max(60_000).default(2_000),
     }),
+    touches: (i) => ({ enterprise: i.enterpriseId }),
+    fields: { enterprise: "enterpriseId" },
+  }).subscription(async function* ({ ctx, input, signal }) {
+    const ent = ctx.scope.enterprise;
+    let last = "";
+    while (!signal?.aborted) {
+      const rows = await liveStates(ctx, ent.id);
+      const json = JSON.stringify(rows);
+      if (json !== last) {
+        last = json;
+        yield { at: new Date(ctx.now()).toISOString(), machines: rows };
+      }
+      await sleep(input.intervalMs, signal);
+    }
+  }),
 
   /** Enterprise import (preview → commit). */
   imports: adminImportRouter,

@@ -1,16 +1,19 @@
-import { z } from "zod";
+import { IngestStateInput, IngestStateOutput } from "@weft/core";
+import { gatewaySeqState } from "@weft/db";
 import { parseReadingBatch } from "../ingest/fast-parse.ts";
 import { ingestBatch } from "../ingest/service.ts";
 import { createTRPCRouter, gatewayProcedure } from "../trpc.ts";
 
-export const IngestOutput = z.object({
-  accepted: z.number().int(),
-  duplicate: z.boolean(),
-  rejected: z.array(z.object({ index: z.number().int(), reason: z.string() })),
-  registered: z.array(z.string()),
-});
-
 export const ingestRouter = createTRPCRouter({
+  /**
+   * The brain's view of the calling gateway's seqs: the highest stored, and optionally which batches
+   * (with their stored reading counts) it has in a range. A gateway uses it to resynchronise after
+   * a SEQ_CONFLICT and to tell what a power cut took from its journal from what had been delivered.
+   */
+  state: gatewayProcedure
+    .input(IngestStateInput)
+    .output(IngestStateOutput)
+    .query(({ ctx, input }) => gatewaySeqState(ctx.handle.db, ctx.gateway.id, input ?? null)),
   /**
    * Store one batch from an edge gateway (`Authorization: Bearer <api key>`). Idempotent on
    * (gatewayId, seq); implausible timestamps are rejected one by one.

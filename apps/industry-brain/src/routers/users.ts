@@ -5,8 +5,9 @@ import { and, asc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit.ts";
 import { hashPassword } from "../auth/crypto.ts";
+import { userFilter } from "../auth/scope.ts";
 import { isUniqueViolation } from "../internal/db-errors.ts";
-import { cityAdminProcedure, createTRPCRouter } from "../trpc.ts";
+import { createTRPCRouter, scopedProcedure } from "../trpc.ts";
 
 export const UserRoleInput = z.enum(USER_ROLES);
 
@@ -64,24 +65,6 @@ function afterId(cursor: string | null | undefined): number {
   }
   return n;
 }
-
-/**
- * Users a city administrator may see and manage: those of their city (by `users.city_id`, or by the
- * parks they manage or the enterprise they belong to). An administrator without a city sees all.
- */
-function inCityOf(admin: { cityId: number | null }): SQL | undefined {
-  const cityId = admin.cityId;
-  if (cityId === null) return undefined;
-  return sql`(${users.cityId} = ${cityId}
-    or exists (select 1 from user_parks up join parks p on p.id = up.park_id
-               where up.user_id = ${users.id} and p.city_id = ${cityId})
-    or exists (select 1 from enterprises e join parks p on p.id = e.park_id
-               where e.id = ${users.enterpriseId} and p.city_id = ${cityId}))`;
-}
-
-/** Parks of the administrator's city (all parks for an administrator without a city). */
-const parkInCity = (admin: { cityId: number | null }) =>
-  admin.cityId === null ? undefined : eq(parks.cityId, admin.cityId);
 
 /** Load users as items, in id order. */
 async function loadItems(db: WeftExecutor, where: SQL | undefined, limit?: number) {
@@ -141,22 +124,38 @@ export const usersRouter = createTRPCRouter({
    * Users of the administrator's city, oldest first, in pages (`nextCursor` null on the last page).
    * City administrators only.
    */
-  list: cityAdminProcedure
-    .input(ListInput.default({ limit: 50 }))
-    .query(async ({ ctx, input }): Promise<{ items: UserItem[]; nextCursor: string | null }> => {
-      const after = afterId(input.cursor);
-      const rows = await loadItems(
-        ctx.handle.db,
-        and(gt(users.id, after), inCityOf(ctx.user)),
-        input.limit + 1,
-      );
-      const items = rows.slice(0, input.limit);
-      const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > input.limit && last ? String(last.id) : null };
-    }),
+  list: scopedProcedure({
+    roles: ["city-admin"],
+    input: ListInput.default({ limit: 50 }),
+    lists: ["users"],
+  }).query(async ({ ctx, input }): Promise<{ items: UserItem[]; nextCursor: string | null }> => {
+    const after = afterId(input.cursor);
+    const rows = await loadItems(
+      ctx.handle.db,
+      and(gt(users.id, after), userFilter(ctx.user)),
+      input.limit + 1,
+    );
+    const items = rows.slice(0, input.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > input.limit && last ? String(last.id) : null };
+  }),
 
-  /** Create a user; the password is hashed with scrypt. A duplicate e-mail is CONFLICT on `email`. */
-  create: cityAdminProcedure.input(CreateInput).mutation(async ({ ctx, input }): Promise<UserItem> => {
+  /**
+   * Create a user of the administrator's city; the password is hashed with argon2id. Parks and the
+   * enterprise named must be inside the administrator's walls (NOT_FOUND otherwise). A duplicate
+   * e-mail is CONFLICT on `email` (e-mails are one namespace: they sign in).
+   */
+  create: scopedProcedure({
+    roles: ["city-admin"],
+    mode: "write",
+    input: CreateInput,
+    touches: (i) => ({
+      parks: i.role === "park-manager" ? i.parkKeys : undefined,
+      enterprise: i.role === "enterprise-user" ? i.enterpriseKey : undefined,
+    }),
+    fields: { parks: "parkKeys", enterprise: "enterpriseKey" },
+    lists: ["users"],
+  }).mutation(async ({ ctx, input }): Promise<UserItem> => {
     const { db } = ctx.handle;
     const [dup] = await db
       .select({ id: users.id })
@@ -171,34 +170,15 @@ export const usersRouter = createTRPCRouter({
     // The new user belongs to the administrator's city (or, for one without a city, to the city of
     // the parks or enterprise named); parks and enterprises of other cities do not exist here.
     let cityId: number | null = ctx.user.cityId;
-    let parkIds: number[] = [];
-    if (input.role === "park-manager") {
-      const keys = [...new Set(input.parkKeys ?? [])];
-      const found = await db
-        .select({ id: parks.id, key: parks.key, cityId: parks.cityId })
+    const parkIds = (ctx.scope.parks ?? []).map((p) => p.id);
+    cityId ??= ctx.scope.parks?.[0]?.cityId ?? null;
+    const enterpriseId = ctx.scope.enterprise?.id ?? null;
+    if (cityId === null && ctx.scope.enterprise) {
+      const [p] = await db
+        .select({ cityId: parks.cityId })
         .from(parks)
-        .where(and(inArray(parks.key, keys), parkInCity(ctx.user)));
-      const missing = keys.filter((k) => !found.some((p) => p.key === k));
-      if (missing.length > 0) {
-        throw new WeftError("NOT_FOUND", `no park with the key ${missing.join(", ")}`, { field: "parkKeys" });
-      }
-      parkIds = found.map((p) => p.id);
-      cityId ??= found[0]?.cityId ?? null;
-    }
-    let enterpriseId: number | null = null;
-    if (input.role === "enterprise-user") {
-      const [e] = await db
-        .select({ id: enterprises.id, cityId: parks.cityId })
-        .from(enterprises)
-        .innerJoin(parks, eq(parks.id, enterprises.parkId))
-        .where(and(eq(enterprises.key, input.enterpriseKey ?? ""), parkInCity(ctx.user)));
-      if (!e) {
-        throw new WeftError("NOT_FOUND", `no enterprise with the key ${input.enterpriseKey}`, {
-          field: "enterpriseKey",
-        });
-      }
-      enterpriseId = e.id;
-      cityId ??= e.cityId;
+        .where(eq(parks.id, ctx.scope.enterprise.parkId));
+      cityId = p?.cityId ?? null;
     }
     const passwordHash = await hashPassword(input.password);
     let id: number;
@@ -244,36 +224,39 @@ export const usersRouter = createTRPCRouter({
    * Disable or enable a user. Disabling ends all of their sessions at once; a disabled user cannot
    * sign in. An administrator cannot disable themself.
    */
-  setDisabled: cityAdminProcedure
-    .input(SetDisabledInput)
-    .mutation(async ({ ctx, input }): Promise<UserItem> => {
-      if (input.disabled && input.id === ctx.user.id) {
-        throw new WeftError("VALIDATION_FAILED", "you cannot disable your own account", {
-          field: "id",
-          fix: "ask another city administrator",
-        });
-      }
-      const { db } = ctx.handle;
-      const scope = inCityOf(ctx.user);
-      await db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(users)
-          .set({ disabledAt: input.disabled ? sql`coalesce(${users.disabledAt}, now())` : null })
-          .where(and(eq(users.id, input.id), scope))
-          .returning({ id: users.id });
-        if (!row) throw new WeftError("NOT_FOUND", `no user with id ${input.id}`, { field: "id" });
-        let signedOut = 0;
-        if (input.disabled) {
-          const ended = await tx
-            .delete(sessions)
-            .where(and(eq(sessions.userId, input.id)))
-            .returning({ t: sessions.tokenHash });
-          signedOut = ended.length;
-        }
-        await audit(tx, ctx.principal, input.disabled ? "user.disable" : "user.enable", `user:${input.id}`, {
-          sessionsEnded: signedOut,
-        });
+  setDisabled: scopedProcedure({
+    roles: ["city-admin"],
+    mode: "write",
+    input: SetDisabledInput,
+    touches: (i) => ({ user: i.id }),
+  }).mutation(async ({ ctx, input }): Promise<UserItem> => {
+    if (input.disabled && input.id === ctx.user.id) {
+      throw new WeftError("VALIDATION_FAILED", "you cannot disable your own account", {
+        field: "id",
+        fix: "ask another city administrator",
       });
-      return loadItem(db, input.id, scope);
-    }),
+    }
+    const { db } = ctx.handle;
+    const scope = userFilter(ctx.user);
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(users)
+        .set({ disabledAt: input.disabled ? sql`coalesce(${users.disabledAt}, now())` : null })
+        .where(and(eq(users.id, input.id), scope))
+        .returning({ id: users.id });
+      if (!row) throw new WeftError("NOT_FOUND", `no user with id ${input.id}`, { field: "id" });
+      let signedOut = 0;
+      if (input.disabled) {
+        const ended = await tx
+          .delete(sessions)
+          .where(and(eq(sessions.userId, input.id)))
+          .returning({ t: sessions.tokenHash });
+        signedOut = ended.length;
+      }
+      await audit(tx, ctx.principal, input.disabled ? "user.disable" : "user.enable", `user:${input.id}`, {
+        sessionsEnded: signedOut,
+      });
+    });
+    return loadItem(db, input.id, scope);
+  }),
 });

@@ -86,7 +86,7 @@ export async function seedDemo(handle: DbHandle): Promise<DemoSeed> {
       await tx
         .insert(machines)
         .values(spec.machines.map((m) => ({ ...m, enterpriseId: ent.id })))
-        .onConflictDoNothing({ target: machines.key });
+        .onConflictDoNothing({ target: [machines.enterpriseId, machines.key] });
       const gatewayId = `gw-${spec.key}`;
       const key = apiKeyFromSeed(gatewayId);
       await tx

@@ -111,13 +111,14 @@ describeEachDb("parks and enterprises admin API", (db) => {
     expect(
       (await pm.enterprises.update.mutate({ enterprise: "pm-print", declaredMachines: 2 })).declaredMachines,
     ).toBe(2);
+    // Another park is outside the manager's walls: NOT_FOUND, as for a park that does not exist.
     expect(
       await codeOf(
         pm.enterprises.create.mutate(enterprise("pm-other", "huangyan-smart-park", "91331003MA2WW1Y2X")),
       ),
-    ).toBe("FORBIDDEN");
+    ).toBe("NOT_FOUND");
     expect(await codeOf(pm.enterprises.update.mutate({ enterprise: "new-print", name: "x" }))).toBe(
-      "FORBIDDEN",
+      "NOT_FOUND",
     );
   });
 

@@ -56,15 +56,19 @@ describeEachDb("shift calendars and planned time", (db) => {
   const machine = { kind: "machine", id: "press-01" } as const;
   const monday = { from: MON, to: TUE };
 
-  it("without a calendar POT is the whole range and calendar is none", async () => {
+  it("without a calendar the built-in default plans the time, and the result says so", async () => {
     const c = await t.signedIn("enterprise-user");
     const got = await c.enterprises.getCalendar.query({ enterprise: "caihong-print" });
     expect(got.calendar).toBeNull();
     expect(got.updatedAt).toBeNull();
     const oee = await c.kpi.oee.query({ scope: machine, range: monday, bucket: "day" });
-    expect(oee.totals.calendar).toBe("none");
-    expect(oee.elements.potS).toBe(24 * 3600);
+    // Default: Monday to Saturday 08:00-17:00 with a 12:00-13:00 break, in the enterprise's zone.
+    expect(oee.totals.calendar).toBe("default");
+    expect(oee.elements.potS).toBe(9 * 3600);
+    expect(oee.elements.pdotS).toBe(3600);
+    expect(oee.elements.defaultCalendarS).toBe(24 * 3600);
     expect(oee.elements.aptS).toBeCloseTo(4 * 3600, 6);
+    expect(oee.totals.availability).toBeCloseTo(4 / 8, 9);
   });
 
   it("only a city-admin or the park's manager may set a calendar, with a valid time zone", async () => {
@@ -137,7 +141,9 @@ describeEachDb("shift calendars and planned time", (db) => {
     const c = await t.signedIn("enterprise-user");
     const el = await c.kpi.elements.query({ scope: machine, range: { from: MON, to: WED }, bucket: "day" });
     expect(el.series.map((p) => p.elements.potS)).toEqual([8 * 3600, 0]);
-    expect(el.series[1]?.elements.aptS).toBeCloseTo(2 * 3600, 6);
+    // Running on a holiday is outside planned time: not APT, shown as running outside PBT.
+    expect(el.series[1]?.elements.aptS).toBe(0);
+    expect(el.series[1]?.elements.unplannedAptS).toBeCloseTo(2 * 3600, 6);
     expect(el.totals.potS).toBeCloseTo(8 * 3600, 6);
     const tue = await c.kpi.oee.query({ scope: machine, range: { from: TUE, to: WED }, bucket: "day" });
     expect(tue.elements.potS).toBe(0);
@@ -152,14 +158,14 @@ describeEachDb("shift calendars and planned time", (db) => {
     expect(el.series[0]?.elements.pbtS).toBeCloseTo(7.5 * 3600, 6);
   });
 
-  it("a park with some calendars is partial: planned time where set, whole range elsewhere", async () => {
+  it("a park with some calendars is partial: planned time where set, the default calendar elsewhere", async () => {
     const c = await t.signedIn("park-manager");
     const el = await c.kpi.oee.query({ scope: { kind: "park", id: "luqiao-print-park" }, range: monday });
     expect(el.totals.calendar).toBe("partial");
     const m = el.machines;
-    // caihong-print: 3 machines × 8 h; the others: whole day.
-    expect(el.elements.potS).toBeCloseTo(3 * 8 * 3600 + (m - 3) * 24 * 3600, 6);
-    expect(el.elements.pdotS).toBeCloseTo(3 * 0.5 * 3600, 6);
+    // caihong-print: 3 machines × 8 h; the others: the default calendar's 9 h with a 1 h break.
+    expect(el.elements.potS).toBeCloseTo(3 * 8 * 3600 + (m - 3) * 9 * 3600, 6);
+    expect(el.elements.pdotS).toBeCloseTo(3 * 0.5 * 3600 + (m - 3) * 3600, 6);
     // The industry view plans time the same way: its figures for the park equal kpi.oee's.
     const summary = await c.industries.summary.query({ range: monday });
     const park = summary.parks.find((p) => p.parkKey === "luqiao-print-park");
@@ -170,9 +176,9 @@ describeEachDb("shift calendars and planned time", (db) => {
       if (want === null) expect(park?.[k]).toBeNull();
       else expect(park?.[k]).toBeCloseTo(want, 9);
     }
-    // Removing the calendar returns to none.
+    // Removing the calendar returns to the default one.
     await c.enterprises.setCalendar.mutate({ enterprise: "caihong-print", calendar: null });
     const none = await c.kpi.oee.query({ scope: machine, range: monday });
-    expect(none.totals.calendar).toBe("none");
+    expect(none.totals.calendar).toBe("default");
   });
 });

@@ -137,28 +137,27 @@ describeEachDb("ingest.push over HTTP", (db) => {
     });
   });
 
-  it("refuses a batch for a machine of another enterprise with FORBIDDEN and stores nothing", async () => {
+  it("takes a machine key another enterprise also uses as this enterprise's own machine", async () => {
     const gw = t.gateway("caihong-print");
-    const before = await count(sql`select count(*) as n from readings`);
-    const code = await codeOf(
-      gw.ingest.push.mutate({
-        gatewayId: "gw-caihong-print",
-        seq: 200,
-        readings: [
-          { machine: "press-01", point: "Speed", ts: T0, value: 1, quality: "good" },
-          { machine: "robot-cell-01", point: "CycleCounter", ts: T0, value: 1, quality: "good" },
-        ],
-      }),
-    );
-    expect(code).toBe("FORBIDDEN");
-    expect(await count(sql`select count(*) as n from readings`)).toBe(before);
-    // The seq was not consumed: the gateway can send it again once fixed.
+    const theirs = sql`select count(*) as n from readings r join machines m on m.id = r.machine_id
+      join enterprises e on e.id = m.enterprise_id where m.key = 'robot-cell-01' and e.key = 'jinggong-robotics'`;
+    const before = await count(theirs);
     const ok = await gw.ingest.push.mutate({
       gatewayId: "gw-caihong-print",
       seq: 200,
-      readings: [{ machine: "press-01", point: "Speed", ts: T0, value: 1, quality: "good" }],
+      readings: [
+        { machine: "press-01", point: "Speed", ts: T0, value: 1, quality: "good" },
+        { machine: "robot-cell-01", point: "CycleCounter", ts: T0, value: 1, quality: "good" },
+      ],
     });
-    expect(ok.duplicate).toBe(false);
+    // Keys are per enterprise: caihong now has its own robot-cell-01; jinggong's is untouched.
+    expect(ok).toMatchObject({ accepted: 2, duplicate: false, registered: ["robot-cell-01"] });
+    expect(await count(theirs)).toBe(before);
+    const owners = await db.handle.query<{ key: string }>(
+      sql`select e.key from machines m join enterprises e on e.id = m.enterprise_id
+          where m.key = 'robot-cell-01' order by e.key`,
+    );
+    expect(owners.map((o) => o.key)).toEqual(["caihong-print", "jinggong-robotics"]);
   });
 
   it("refuses a batch naming another gateway's id", async () => {

@@ -115,7 +115,25 @@ describeEachDb("rollups from ingest", (db) => {
   it("answers kpi.oee and kpi.elements for the enterprise from the rollups", async () => {
     const c = await t.signedIn("enterprise-user");
     const range = { from: T0, to: T0 + 2 * 3_600_000 };
+    // No calendar set: the default one (day shift) plans nothing at night, so running is outside PBT.
+    const night = await c.kpi.elements.query({ scope: { kind: "machine", id: "press-01" }, range });
+    expect(night.calendar).toBe("default");
+    expect(night.totals.pbtS).toBe(0);
+    expect(night.totals.aptS).toBe(0);
+    expect(night.totals.unplannedAptS).toBeGreaterThan(0);
+    // Round the clock: every minute is planned busy time.
+    const park = await t.signedIn("park-manager");
+    const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+    await park.enterprises.setCalendar.mutate({
+      enterprise: "caihong-print",
+      calendar: {
+        timeZone: "Asia/Shanghai",
+        shifts: [{ name: "all", days: [...days], start: "00:00", end: "00:00" }],
+      },
+    });
     const oee = await c.kpi.oee.query({ scope: { kind: "machine", id: "press-01" }, range, bucket: "hour" });
+    expect(oee.elements.unplannedAptS).toBeCloseTo(0, 6);
+    expect(oee.elements.aptS).toBeCloseTo(night.totals.unplannedAptS, 6);
     expect(oee.series.length).toBe(3);
     expect(oee.totals.availability).toBeGreaterThan(0);
     expect(oee.totals.oee).not.toBeNull();
