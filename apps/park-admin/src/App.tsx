@@ -5,12 +5,16 @@ import { useI18n } from "./i18n/index.tsx";
 import { matchRoute, navigate, type Route, usePath } from "./lib/router.tsx";
 import { canSee, SessionProvider, type SessionUser, useMe } from "./lib/session.tsx";
 import { AdminPage } from "./pages/AdminPage.tsx";
+import { AlertsPage } from "./pages/AlertsPage.tsx";
 import { EnterprisePage } from "./pages/EnterprisePage.tsx";
 import { IndustryPage } from "./pages/IndustryPage.tsx";
+import { LedgerPage } from "./pages/LedgerPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
+import { MachinePage } from "./pages/MachinePage.tsx";
 import { OverviewPage } from "./pages/OverviewPage.tsx";
 import { ParkPage } from "./pages/ParkPage.tsx";
 import { ParksPage } from "./pages/ParksPage.tsx";
+import { WallPage } from "./pages/WallPage.tsx";
 
 function homeOf(user: SessionUser): string {
   return user.role === "enterprise-user" && user.enterpriseId ? `/enterprises/${user.enterpriseId}` : "/";
@@ -27,10 +31,17 @@ function page(route: Route, user: SessionUser): ReactNode {
       return <ParkPage parkId={route.id} />;
     case "enterprise":
       return <EnterprisePage enterpriseId={route.id} />;
+    case "machine":
+      return <MachinePage machineKey={route.key} />;
     case "industries":
       return <IndustryPage />;
     case "admin":
       return <AdminPage tab={route.tab} />;
+    case "alerts":
+      return <AlertsPage />;
+    case "ledger":
+      return <LedgerPage />;
+    case "wall":
     case "login":
     case "notFound":
       return <NotFound />;
@@ -40,6 +51,12 @@ function page(route: Route, user: SessionUser): ReactNode {
 export function App() {
   const path = usePath();
   const route = matchRoute(path);
+  // The wall display signs in with its display token, never with a session: no login prompt there.
+  if (route.page === "wall") return <WallPage />;
+  return <SignedInApp path={path} route={route} />;
+}
+
+function SignedInApp({ path, route }: { path: string; route: Route }) {
   const me = useMe();
   const { t } = useI18n();
   const user = me.data ?? null;

@@ -25,11 +25,23 @@ export function makeTrpcClient(base = "") {
         false: httpBatchLink({
           url,
           maxURLLength: 4_000,
+          headers: displayHeaders,
           fetch: (input, init) => fetch(input, { ...init, credentials: "include" }),
         }),
       }),
     ],
   });
+}
+
+/** The wall display's token, from the address fragment (`/wall#token=…`: never sent in a URL). */
+export function displayToken(): string | null {
+  if (typeof location === "undefined" || !location.pathname.startsWith("/wall")) return null;
+  return new URLSearchParams(location.hash.slice(1)).get("token");
+}
+
+function displayHeaders(): Record<string, string> {
+  const token = displayToken();
+  return token ? { authorization: `Display ${token}` } : {};
 }
 
 export function makeQueryClient(config: Omit<QueryClientConfig, "defaultOptions"> = {}): QueryClient {

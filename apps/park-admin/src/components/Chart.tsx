@@ -1,5 +1,11 @@
-import { BarChart, LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from "echarts/components";
+import { BarChart, CustomChart, LineChart } from "echarts/charts";
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
@@ -7,6 +13,8 @@ import { useEffect, useRef } from "react";
 echarts.use([
   LineChart,
   BarChart,
+  CustomChart,
+  DataZoomComponent,
   GridComponent,
   TooltipComponent,
   LegendComponent,

@@ -17,20 +17,39 @@ export function EnterpriseTrends({ enterpriseId }: { enterpriseId: number }) {
   const option = useMemo(() => {
     const s = oee.data?.series ?? [];
     const energy = new Map((el.data?.series ?? []).map((p) => [p.start, p.elements.energyKwh]));
+    // A category axis of formatted days: one point is one label (a time axis repeats it), and
+    // each quantity gets its own axis with its unit, labelled through Intl (never hand-rounded).
+    const compact = (v: number) => num(v, v !== 0 && Math.abs(v) < 10 ? 1 : 0);
     return {
       animation: false,
-      grid: { left: 56, right: 56, top: 40, bottom: 32 },
+      grid: { left: 64, right: 112, top: 64, bottom: 32 },
       legend: { top: 0, left: 0 },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "time", axisLabel: { formatter: (v: number) => date(new Date(v)), hideOverlap: true } },
+      xAxis: {
+        type: "category",
+        data: s.map((p) => date(new Date(p.start))),
+        axisLabel: { hideOverlap: true },
+      },
       yAxis: [
-        { type: "value", name: t("enterprise.output"), axisLabel: { formatter: (v: number) => num(v) } },
+        {
+          type: "value",
+          name: t("enterprise.outputAxis"),
+          minInterval: 1,
+          axisLabel: { formatter: compact },
+        },
         {
           type: "value",
           name: t("enterprise.oee"),
           min: 0,
-          max: 100,
-          axisLabel: { formatter: (v: number) => pct(v / 100, 0) },
+          max: 1,
+          axisLabel: { formatter: (v: number) => pct(v, 0) },
+        },
+        {
+          type: "value",
+          name: t("enterprise.energyAxis"),
+          position: "right",
+          offset: 56,
+          axisLabel: { formatter: compact },
         },
       ],
       series: [
@@ -38,20 +57,24 @@ export function EnterpriseTrends({ enterpriseId }: { enterpriseId: number }) {
           type: "bar",
           name: t("enterprise.output"),
           color: PALETTE[0],
-          data: s.map((p) => [p.start, p.produced]),
+          data: s.map((p) => p.produced),
         },
         {
           type: "bar",
           name: t("enterprise.energy"),
+          yAxisIndex: 2,
           color: PALETTE[2],
-          data: s.map((p) => [p.start, energy.get(p.start) ?? 0]),
+          tooltip: { valueFormatter: (v: number) => `${num(v, 1)} kWh` },
+          data: s.map((p) => energy.get(p.start) ?? 0),
         },
         {
           type: "line",
           name: t("enterprise.oee"),
           yAxisIndex: 1,
           color: PALETTE[1],
-          data: s.map((p) => [p.start, p.oee === null ? null : Math.round(p.oee * 1000) / 10]),
+          symbolSize: s.length === 1 ? 10 : 4,
+          tooltip: { valueFormatter: (v: number | null) => pct(v) },
+          data: s.map((p) => p.oee),
         },
       ],
     };
@@ -83,6 +106,11 @@ export function EnterpriseTrends({ enterpriseId }: { enterpriseId: number }) {
               <dd>{num(oee.data.elements.energyKwh, 1)}</dd>
             </div>
           </dl>
+          {oee.data.calendar === "default" || oee.data.calendar === "partial" ? (
+            <p className="note" role="note" data-testid="calendar-note">
+              {t(oee.data.calendar === "default" ? "kpi.calendarDefault" : "kpi.calendarPartial")}
+            </p>
+          ) : null}
           <Chart option={option} label={t("enterprise.trends")} />
         </>
       )}

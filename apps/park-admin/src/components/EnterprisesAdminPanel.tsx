@@ -78,14 +78,14 @@ export function EnterprisesAdminPanel() {
             <th scope="row">
               <Link href={`/enterprises/${e.id}`}>{nameOf(locale, e)}</Link>
             </th>
-            <td>{e.parkName}</td>
+            <td>{nameOf(locale, { name: e.parkName, nameEn: e.parkNameEn })}</td>
             <td className="mono">{e.creditCode}</td>
             <td>
               {e.industryCode} {e.industry ? (locale === "en" ? e.industry.en : e.industry.zh) : ""}
             </td>
             <td>{e.aboveScale ? t("common.yes") : t("common.no")}</td>
             <td className="num">
-              {num(e.machines)} / {num(e.declaredMachines)}
+              {num(e.connectedMachines)} / {num(e.declaredMachines)}
             </td>
             {canEdit && (
               <EditRowCell

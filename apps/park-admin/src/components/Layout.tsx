@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { Link, navigate, type Route } from "../lib/router.tsx";
@@ -15,6 +15,24 @@ function NavLink({ href, active, children }: { href: string; active: boolean; ch
     >
       {children}
     </Link>
+  );
+}
+
+/** The number of open (unacknowledged) alerts the user may see, refreshed every 30 s. */
+function AlertBadge() {
+  const { t, num } = useI18n();
+  const trpc = useTRPC();
+  const q = useQuery({
+    ...trpc.alerts.list.queryOptions({ status: "open", limit: 1 }),
+    refetchInterval: 30_000,
+  });
+  const n = q.data?.counts.open ?? 0;
+  if (n === 0) return null;
+  return (
+    <span className="nav-badge" data-testid="alert-badge" data-count={n} title={t("alerts.badge", { n })}>
+      <span aria-hidden="true">{num(n)}</span>
+      <span className="sr-only">{t("alerts.badge", { n })}</span>
+    </span>
   );
 }
 
@@ -62,6 +80,13 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
               </NavLink>
             </>
           )}
+          <NavLink href="/alerts" active={route.page === "alerts"}>
+            {t("nav.alerts")}
+            <AlertBadge />
+          </NavLink>
+          <NavLink href="/ledger" active={route.page === "ledger"}>
+            {t("nav.ledger")}
+          </NavLink>
         </nav>
         <div className="topbar-end">
           <LocaleSwitch />

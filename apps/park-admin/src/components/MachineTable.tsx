@@ -1,4 +1,6 @@
 import { useI18n } from "../i18n/index.tsx";
+import { Link } from "../lib/router.tsx";
+import { machineKindKey } from "../machine/kinds.ts";
 import { Freshness } from "./Freshness.tsx";
 
 export interface MachineLive {
@@ -39,10 +41,15 @@ export function MachineTable({ machines, now }: { machines: MachineLive[]; now: 
             return (
               <tr key={m.id} data-machine={m.key}>
                 <th scope="row">
-                  {m.name}
+                  <Link
+                    href={`/machines/${encodeURIComponent(m.key)}`}
+                    aria-label={t("machine.open", { name: m.name })}
+                  >
+                    {m.name}
+                  </Link>
                   <div className="muted small">{m.key}</div>
                 </th>
-                <td>{m.kind}</td>
+                <td>{t(machineKindKey(m.kind))}</td>
                 <td>
                   <span className={`state state-${s}`} data-state={s}>
                     <span className="dot" aria-hidden="true" />

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { useI18n } from "../i18n/index.tsx";
+import { type MessageKey, useI18n } from "../i18n/index.tsx";
 import { type RouterOutputs, useTRPC } from "../trpc.ts";
 import { Loading, QueryError } from "./States.tsx";
 
@@ -8,6 +8,21 @@ type Rule = RouterOutputs["coverage"]["ruleSet"]["get"]["items"][number];
 type ItemKey =
   | RouterOutputs["coverage"]["park"]["enterprises"][number]["coverage"]["items"][number]["item"]
   | RouterOutputs["coverage"]["park"]["park"]["coverage"]["items"][number]["item"];
+
+const THRESHOLDS = [
+  "minRatio",
+  "connectedWithinHours",
+  "withinHours",
+  "minMachines",
+  "minAreas",
+  "minGrade",
+  "minLevel",
+] as const;
+const isRatio = (k: string) => /Ratio$/.test(k);
+/** The dictionary key naming a rule threshold (never the code name such as `minRatio`). */
+function thresholdKey(k: string): MessageKey {
+  return (THRESHOLDS as readonly string[]).includes(k) ? (`threshold.${k}` as MessageKey) : "threshold.other";
+}
 
 /** The city's coverage rule set: required flags, weights and numeric thresholds (city admins edit). */
 export function RuleSetEditor({ editable }: { editable: boolean }) {
@@ -95,16 +110,24 @@ export function RuleSetEditor({ editable }: { editable: boolean }) {
                       .filter(([, v]) => typeof v === "number")
                       .map(([k, v]) => (
                         <label key={k} className="threshold">
-                          <span className="mono small">{k}</span>
+                          <span className="small">{t(thresholdKey(k))}</span>
                           <input
                             type="number"
                             step="any"
                             min={0}
                             className="input-sm"
-                            value={String(v)}
+                            // Ratios are edited as percentages (50, not 0.5) and stored as ratios.
+                            value={String(isRatio(k) ? Math.round(Number(v) * 1000) / 10 : v)}
                             disabled={!editable}
-                            onChange={(e) => setThreshold(i, k, e.target.value)}
+                            onChange={(e) =>
+                              setThreshold(
+                                i,
+                                k,
+                                isRatio(k) ? String(Number(e.target.value) / 100) : e.target.value,
+                              )
+                            }
                           />
+                          {isRatio(k) && <span className="small">%</span>}
                         </label>
                       ))}
                   </td>

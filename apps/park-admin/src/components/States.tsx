@@ -11,12 +11,33 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
-export function QueryError({ error, onRetry }: { error: { message: string } | null; onRetry?: () => void }) {
+/** What went wrong, in the user's language: never the server's English message as it is. */
+export function errorKind(
+  error: unknown,
+): "notFound" | "forbidden" | "signedOut" | "invalid" | "unavailable" | "server" {
+  const data = (error as { data?: { code?: string; weftCode?: string | null; httpStatus?: number } } | null)
+    ?.data;
+  const code = data?.weftCode ?? data?.code ?? null;
+  if (code === "NOT_FOUND" || data?.httpStatus === 404) return "notFound";
+  if (code === "FORBIDDEN" || data?.httpStatus === 403) return "forbidden";
+  if (code === "UNAUTHORIZED" || data?.httpStatus === 401) return "signedOut";
+  if (code === "VALIDATION_FAILED" || code === "RANGE_INVALID" || code === "BAD_REQUEST") return "invalid";
+  if (data === undefined || code === "UNAVAILABLE" || data.httpStatus === 503) return "unavailable";
+  return "server";
+}
+
+/**
+ * A failed query. Something outside the caller's walls (NOT_FOUND, FORBIDDEN) reads "no access"
+ * with no Retry (retrying cannot help); other failures say what kind they are and offer a Retry.
+ */
+export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
+  const kind = errorKind(error);
+  const final = kind === "notFound" || kind === "forbidden";
   return (
-    <div className="state state-error" role="alert">
-      <p>{t("common.error", { message: error?.message ?? "?" })}</p>
-      {onRetry && (
+    <div className="state state-error" role="alert" data-error={kind}>
+      <p>{t(`error.${kind}`)}</p>
+      {onRetry && !final && (
         <button type="button" className="btn" onClick={onRetry}>
           {t("common.retry")}
         </button>

@@ -22,4 +22,17 @@ describe("i18n", () => {
     expect(e.list(["a", "b"])).toMatch(/a.*b/);
     expect(zh.t("overview.parksDigitalized", { covered: 1, total: 2 })).toBe("1 / 2 个园区达标");
   });
+  it("says 刚刚 / just now for a fresh reading, never 0秒钟前, and the age beyond 10 s", () => {
+    const zh = makeI18n("zh-CN", () => {});
+    const e = makeI18n("en", () => {});
+    expect(zh.ago(0)).toBe("刚刚");
+    expect(zh.ago(9_999)).toBe("刚刚");
+    expect(e.ago(400)).toBe("just now");
+    expect(zh.ago(12_000)).toMatch(/^12.*前$/);
+    expect(e.ago(3 * 60_000)).toBe("3 minutes ago");
+  });
+  it("separates list items in Chinese (甲、乙和丙), never runs them together", () => {
+    const zh = makeI18n("zh-CN", () => {});
+    expect(zh.list(["设备联网率", "实时数据", "能耗监测"])).toBe("设备联网率、实时数据和能耗监测");
+  });
 });

@@ -24,6 +24,8 @@ export interface I18n {
   date: (d: string | Date | null | undefined) => string;
   /** "5 minutes" style duration from milliseconds. */
   duration: (ms: number) => string;
+  /** How long ago, from an age in milliseconds: "刚刚" / "just now" under 10 s, never "0秒钟前". */
+  ago: (ms: number) => string;
   /** A list joined per locale ("A, B and C" / "A、B和C"). */
   list: (items: string[]) => string;
 }
@@ -58,10 +60,24 @@ export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
   const dt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   const d = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
   const dash = "—";
-  const lf = new Intl.ListFormat(locale, { style: "short", type: "unit" });
+  // A conjunction list: 甲、乙和丙 / A, B, and C (a "unit" list runs Chinese items together).
+  const lf = new Intl.ListFormat(locale, { style: "long", type: "conjunction" });
+  const duration = (ms: number) => {
+    const units: [Intl.RelativeTimeFormatUnit, number][] = [
+      ["day", 86_400_000],
+      ["hour", 3_600_000],
+      ["minute", 60_000],
+      ["second", 1_000],
+    ];
+    const [unit, size] = units.find(([, s]) => Math.abs(ms) >= s) ?? ["second", 1_000];
+    return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(
+      Math.floor(ms / size),
+    );
+  };
   return {
     locale,
     setLocale,
+    ago: (ms) => (ms < 10_000 ? m["time.justNow"] : format(m["common.ago"], { value: duration(ms) })),
     t: (key, params) => format(m[key], params),
     num: (n, digits = 0) =>
       n === null || n === undefined || !Number.isFinite(n) ? dash : numFmt(digits).format(n),
@@ -72,18 +88,7 @@ export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
     dateTime: (v) => (v ? dt.format(new Date(v)) : dash),
     date: (v) => (v ? d.format(new Date(v)) : dash),
     list: (items) => lf.format(items),
-    duration: (ms) => {
-      const units: [Intl.RelativeTimeFormatUnit, number][] = [
-        ["day", 86_400_000],
-        ["hour", 3_600_000],
-        ["minute", 60_000],
-        ["second", 1_000],
-      ];
-      const [unit, size] = units.find(([, s]) => Math.abs(ms) >= s) ?? ["second", 1_000];
-      return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(
-        Math.floor(ms / size),
-      );
-    },
+    duration,
   };
 }
 

@@ -33,8 +33,12 @@ export type Route =
   | { page: "parks" }
   | { page: "park"; id: number }
   | { page: "enterprise"; id: number }
+  | { page: "machine"; key: string }
   | { page: "industries" }
   | { page: "admin"; tab: string }
+  | { page: "alerts" }
+  | { page: "ledger" }
+  | { page: "wall" }
   | { page: "notFound" };
 
 /** Parse a path into a route. */
@@ -55,10 +59,18 @@ export function matchRoute(pathWithSearch: string): Route {
           : { page: "notFound" };
     case "enterprises":
       return Number.isInteger(id) && id > 0 ? { page: "enterprise", id } : { page: "notFound" };
+    case "machines":
+      return parts[1] ? { page: "machine", key: decodeURIComponent(parts[1]) } : { page: "notFound" };
     case "industries":
       return { page: "industries" };
     case "admin":
       return { page: "admin", tab: parts[1] ?? "rules" };
+    case "alerts":
+      return { page: "alerts" };
+    case "ledger":
+      return { page: "ledger" };
+    case "wall":
+      return { page: "wall" };
     default:
       return { page: "notFound" };
   }

@@ -30,6 +30,13 @@ export function canSee(role: SessionUser["role"], page: string): boolean {
     case "park-manager":
       return page !== "rules-edit";
     case "enterprise-user":
-      return page === "enterprise" || page === "login" || page === "notFound";
+      return (
+        page === "enterprise" ||
+        page === "machine" ||
+        page === "alerts" ||
+        page === "ledger" ||
+        page === "login" ||
+        page === "notFound"
+      );
   }
 }

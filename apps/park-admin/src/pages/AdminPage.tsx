@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { DisplaysPanel } from "../components/DisplaysPanel.tsx";
 import { EnterprisesAdminPanel } from "../components/EnterprisesAdminPanel.tsx";
 import { GatewaysPanel } from "../components/GatewaysPanel.tsx";
 import { ImportPanel } from "../components/ImportPanel.tsx";
@@ -16,6 +17,7 @@ const TABS: { id: string; label: MessageKey; cityAdminOnly?: boolean }[] = [
   { id: "enterprises", label: "admin.enterprises" },
   { id: "gateways", label: "admin.gateways" },
   { id: "users", label: "admin.users", cityAdminOnly: true },
+  { id: "displays", label: "admin.displays", cityAdminOnly: true },
 ];
 
 export function AdminPage({ tab }: { tab: string }) {
@@ -40,6 +42,9 @@ export function AdminPage({ tab }: { tab: string }) {
       break;
     case "users":
       body = <UsersPanel />;
+      break;
+    case "displays":
+      body = <DisplaysPanel />;
       break;
     default:
       body = <RuleSetEditor editable={cityAdmin} />;

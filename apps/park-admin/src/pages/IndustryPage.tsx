@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Fragment, useMemo, useState } from "react";
 import { Chart, PALETTE } from "../components/Chart.tsx";
+import { Rankings } from "../components/Rankings.tsx";
 import { Loading, QueryError } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
@@ -33,6 +34,10 @@ export function IndustryPage() {
   const [range] = useState(() => lastDays(DAYS));
   const q = useQuery(trpc.industries.summary.queryOptions({ range }));
   const rows = q.data?.industries ?? [];
+  const [picked, setPicked] = useState<string | null>(null);
+  // By default explain the weakest industry that has a number at all.
+  const weakest = [...rows].filter((r) => r.oee !== null).sort((a, b) => (a.oee ?? 0) - (b.oee ?? 0))[0];
+  const explained = rows.find((r) => r.code === picked) ?? weakest ?? rows[0];
   const option = useMemo(
     () => ({
       animation: false,
@@ -82,6 +87,42 @@ export function IndustryPage() {
             </h2>
             <Chart option={option} label={`${t("industry.runningRate")} / ${t("industry.oee")}`} />
           </section>
+          <div className="grid-2">
+            <section className="panel" aria-labelledby="rank-title">
+              <h2 id="rank-title">{t("rank.title")}</h2>
+              <Rankings range={range} />
+            </section>
+            {explained && (
+              <section className="panel" aria-labelledby="pulls-title">
+                <h2 id="pulls-title">
+                  {t("rank.pullsDown", {
+                    industry: `${explained.code} ${locale === "en" ? explained.en : explained.zh}`,
+                  })}
+                </h2>
+                <label className="field">
+                  <span>{t("industry.name")}</span>
+                  <select
+                    value={explained.code}
+                    onChange={(e) => setPicked(e.target.value)}
+                    data-testid="explain-industry"
+                  >
+                    {rows.map((r) => (
+                      <option key={r.code} value={r.code}>
+                        {r.code} {locale === "en" ? r.en : r.zh}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <Rankings
+                  key={explained.code}
+                  range={range}
+                  industry={explained.code}
+                  initial={{ kind: "machine", by: "oee", order: "worst" }}
+                  testId="industry-pulls-down"
+                />
+              </section>
+            )}
+          </div>
           <div className="table-wrap">
             <table className="table" data-testid="industries">
               <thead>
