@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createDb } from "@weft/db";
 import { startGateway } from "@weft/gateway";
-import { seedDemo, startBrain } from "@weft/industry-brain";
+import { roundTheClock, seedDemo, seedDemoCalendars, startBrain } from "@weft/industry-brain";
 import pino, { type Logger } from "pino";
 import { formatKpis, type MachineKpis, machineKpis } from "./kpis.ts";
 
@@ -54,6 +54,9 @@ export async function runExampleLine(line: ExampleLine, o: RunOptions = {}): Pro
   const db = await createDb(o.databaseUrl ? { url: o.databaseUrl } : {});
   const demo = await seedDemo(db);
   const key = demo.gateways.find((g) => g.gatewayId === line.gatewayId);
+  // The run may happen at any hour: plan its factory round the clock, so availability is defined
+  // (with no calendar the default day shift would leave a night run outside planned time).
+  if (key) await seedDemoCalendars(db, { [key.enterpriseKey]: roundTheClock("Asia/Shanghai") });
   const user = demo.users.find((u) => u.role === "city-admin");
   if (!key || !user) throw new Error(`demo seed has no ${line.gatewayId} gateway or city admin`);
   const brain = await startBrain({ db, port: 0, logger });
