@@ -72,6 +72,23 @@ const windowOf = (p: { start: number; end: number; name?: string | undefined }) 
   ...(p.name === undefined ? {} : { name: p.name }),
 });
 
+/** What both KPI procedures answer with before their series. */
+const headOf = ({ scope, range, bucket, machines, calendar }: Awaited<ReturnType<typeof computeKpis>>) => ({
+  scope,
+  range,
+  bucket,
+  machines,
+  calendar,
+});
+
+/** `kpi.elements` and `kpi.oee` read the same scope and take the same input. */
+const kpiQuery = scopedProcedure({
+  roles: ALL,
+  input: KpiInput,
+  touches: (i) => kpiTouches(i.scope),
+  lists: ["kpi"],
+});
+
 export const AnomaliesInput = z.object({
   scope: Scope,
   range: TimeRangeInput,
@@ -96,20 +113,10 @@ export const kpiRouter = createTRPCRouter({
   }),
 
   /** ISO 22400 time and quantity elements (APT, AUST, ADET, ADOT, PQ, GQ, SQ, kWh, …) per bucket and in total. */
-  elements: scopedProcedure({
-    roles: ALL,
-    input: KpiInput,
-    touches: (i) => kpiTouches(i.scope),
-    lists: ["kpi"],
-  }).query(async ({ ctx, input }) => {
+  elements: kpiQuery.query(async ({ ctx, input }) => {
     const r = await computeKpis(ctx, input);
-    const { scope, range, bucket, machines, calendar } = r;
     return {
-      scope,
-      range,
-      bucket,
-      machines,
-      calendar,
+      ...headOf(r),
       series: r.series.map((p) => ({
         ...windowOf(p),
         elements: p.elements,
@@ -119,20 +126,10 @@ export const kpiRouter = createTRPCRouter({
   }),
 
   /** Availability, effectiveness, quality, OEE (and the other ISO 22400 KPIs) per bucket and in total; null where undefined. */
-  oee: scopedProcedure({
-    roles: ALL,
-    input: KpiInput,
-    touches: (i) => kpiTouches(i.scope),
-    lists: ["kpi"],
-  }).query(async ({ ctx, input }) => {
+  oee: kpiQuery.query(async ({ ctx, input }) => {
     const r = await computeKpis(ctx, input);
-    const { scope, range, bucket, machines, calendar } = r;
     return {
-      scope,
-      range,
-      bucket,
-      machines,
-      calendar,
+      ...headOf(r),
       series: r.series.map((p) => ({
         ...windowOf(p),
         availability: p.kpis.availability,
