@@ -205,7 +205,7 @@ async function main(): Promise<void> {
   if (http !== undefined)
     console.log(`  HTTP tRPC ingest.push (${pg ? "PostgreSQL" : "PGlite"}, standard)  ${fmt(http)}`);
   console.log(
-    `  peak RSS of the bench process (brain${lite ? " + PGlite" : ""}) ${rssMb} MB; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
+    `  peak RSS of the bench process (brain${lite ? ", PGlite" : ""} and the pre-built batches) ${rssMb} MB; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
   );
   const pick = (r: DbResult | null) => (r ? { standard: r.standard ?? null, fanin: r.fanin ?? null } : null);
   console.log(
