@@ -1,231 +1,231 @@
 /**
- * `pnpm bench ingest`: readings/s through the real ingest path (validation, raw UNNEST insert,
- * dedupe, rollups, jobs, intervals, live state) into PostgreSQL and PGlite, next to drizzle
- * row-by-row inserts measured in the same run, and over HTTP through tRPC with 5,000-reading batches.
- * PGlite is measured in a data directory, as `weft-brain` runs it, and in memory for reference.
+ * `pnpm bench ingest`: readings/s through the brain's real ingest path (validation, machine
+ * resolution, dedupe record, binary COPY of the raw readings, rollups, jobs, intervals, counters,
+ * live state, audit) next to two baselines measured in the same run, on the same data, with the same
+ * concurrency and pool, all warmed up:
+ * - batched insert: drizzle `insert(readings).values(batch)` of the same 5,000 readings, one
+ *   transaction each — what a user would write instead;
+ * - COPY limit: binary `COPY readings FROM STDIN` of the same raw rows with no dedupe and no
+ *   derivation — what the database can take at most.
+ * Two shapes of 5,000-reading batches: `standard` (20 machines × 50 samples) and `fanin` (1,000
+ * machines × 1 sample). PostgreSQL (DATABASE_URL) and PGlite in a data directory, as `weft-brain`
+ * runs it; HTTP through tRPC on the first of them. Options: --db pg|pglite, --shape standard|fanin,
+ * --rounds N, --no-http; env BENCH_GATEWAYS (PostgreSQL writers, default 4).
  */
-
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import type { BatchReading, ReadingBatch } from "@weft/core";
-import { type CreateDbOptions, createDb, type DbHandle } from "@weft/db";
+import { parseArgs } from "node:util";
+import type { ReadingBatch } from "@weft/core";
+import { createDb, type DbHandle, insertReadings } from "@weft/db";
 import { readings as readingsTable } from "@weft/db/schema";
-import { sql } from "drizzle-orm";
-import { newApiKey } from "../src/auth/crypto.ts";
-import type { GatewayPrincipal } from "../src/auth/principal.ts";
 import { parseReadingBatch } from "../src/ingest/fast-parse.ts";
 import { ingestBatch } from "../src/ingest/service.ts";
-import { seedDemo } from "../src/seed/demo.ts";
 import { startBrain } from "../src/server.ts";
 import { client } from "../test/harness.ts";
+import {
+  BATCH,
+  type Gw,
+  insertRows,
+  machineIds,
+  makeBatch,
+  rawRows,
+  SHAPES,
+  type Shape,
+  setupGateways,
+  withPostgres,
+} from "./ingest-fixture.ts";
 
-const BATCH = 5_000;
-const WARMUP_BATCHES = 8;
-const MACHINES_PER_GATEWAY = 20;
+const { values: opts } = parseArgs({
+  options: {
+    db: { type: "string" },
+    shape: { type: "string" },
+    rounds: { type: "string", default: "2" },
+    "no-http": { type: "boolean", default: false },
+  },
+});
+const ROUNDS = Math.max(1, Number(opts.rounds));
+const WARMUP = 4;
 const DERIVE = { staleMs: 5 * 60_000, microstopMs: 60_000 };
-const START = Date.now() - 6 * 3_600_000;
+/** Batches per gateway and round: about a second of work each. */
+const BATCHES: Record<Shape, number> = { standard: 20, fanin: 6 };
 
-interface Gw {
-  principal: GatewayPrincipal;
-  apiKey: string;
-  machines: string[];
+const t00 = performance.now();
+const progress = (msg: string) =>
+  console.log(`  [${((performance.now() - t00) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+/** Readings/s of `fn` run for `batches` batches per writer, all writers in parallel, each sequential. */
+async function timed<T>(
+  writers: readonly Gw[],
+  batches: number,
+  prepare: (gw: Gw, seq: number) => T,
+  write: (gw: Gw, payload: T) => Promise<unknown>,
+  seq0: number,
+): Promise<number> {
+  // Payloads are built before the clock starts: the bench times writing, not the data generator.
+  const payloads = writers.map((gw) => Array.from({ length: batches }, (_, s) => prepare(gw, seq0 + s)));
+  const t0 = performance.now();
+  await Promise.all(
+    writers.map(async (gw, g) => {
+      for (const p of payloads[g] ?? []) await write(gw, p);
+    }),
+  );
+  return (writers.length * batches * BATCH) / ((performance.now() - t0) / 1000);
 }
 
-/**
- * One 5,000-reading batch: by default 20 machines × 5 signals × 50 one-second samples (a gateway
- * flushing every 50 s); with 1,000 machines, one sample each (one flushing every second).
- */
-function makeBatch(gw: Gw, seq: number): ReadingBatch {
-  const readings: BatchReading[] = [];
-  const samples = BATCH / (gw.machines.length * 5);
-  for (let s = 0; s < samples; s++) {
-    const k = seq * samples + s;
-    const ts = START + k * 1000;
-    for (let m = 0; m < gw.machines.length; m++) {
-      const machine = gw.machines[m] as string;
-      const phase = (k + m * 37) % 600;
-      const state = phase < 480 ? "running" : phase < 520 ? "setup" : phase < 560 ? "down" : "idle";
-      readings.push(
-        { machine, point: "State", signal: "state", ts, value: state, quality: "good" },
-        { machine, point: "Total", signal: "totalCount", ts, value: k * 3, quality: "good" },
-        { machine, point: "Waste", signal: "rejectCount", ts, value: Math.floor(k / 50), quality: "good" },
-        { machine, point: "Energy", signal: "energyKwh", ts, value: k * 0.01, quality: "good" },
-        { machine, point: "Job", signal: "job", ts, value: `J-${Math.floor(k / 900)}`, quality: "good" },
-      );
-    }
-  }
-  return { gatewayId: gw.principal.id, seq, readings };
+interface ShapeResult {
+  weft: number;
+  batched_insert: number;
+  copy_limit: number;
+  ratio_vs_batched_insert: number;
+  fraction_of_copy_limit: number;
 }
 
-async function setup(
-  handle: DbHandle,
-  gateways: number,
-  tag: string,
-  machinesPerGateway = MACHINES_PER_GATEWAY,
-): Promise<Gw[]> {
-  await seedDemo(handle);
-  const [e] = await handle.query<{ id: number }>(sql`select id from enterprises where key = 'caihong-print'`);
-  const enterpriseId = Number(e?.id);
-  const out: Gw[] = [];
-  for (let g = 0; g < gateways; g++) {
-    const id = `bench-${tag}-${g}`;
-    const key = newApiKey();
-    await handle.query(
-      sql`insert into gateways (id, enterprise_id, name, api_key_hash, api_key_prefix) values (${id}, ${enterpriseId}, ${id}, ${key.hash}, ${key.prefix})`,
+async function runShape(h: DbHandle, label: string, shape: Shape, writers: number): Promise<ShapeResult> {
+  const gws = await setupGateways(h, writers, `${label.toLowerCase()}-${shape}`, SHAPES[shape]);
+  const deps = { handle: h, now: () => Date.now(), derive: DERIVE };
+  const weft = (gw: Gw, b: ReadingBatch) => ingestBatch(deps, gw.principal, parseReadingBatch(b));
+  // Warm-up, not timed: registers the machines, creates partitions, lets the JIT compile.
+  await timed(gws, WARMUP, makeBatch, weft, 0);
+  const ids = await machineIds(h, gws);
+  const insert = (_: Gw, rows: ReturnType<typeof insertRows>) =>
+    h.db.transaction((tx) => tx.insert(readingsTable).values(rows));
+  const copy = (_: Gw, rows: ReturnType<typeof rawRows>) => insertReadings(h.db, rows);
+  const toInsert = (gw: Gw, s: number) => insertRows(makeBatch(gw, s), ids);
+  const toCopy = (gw: Gw, s: number) => rawRows(makeBatch(gw, s), ids);
+  await timed(gws, 2, toInsert, insert, 0);
+  await timed(gws, WARMUP, toCopy, copy, 0);
+  const best = { weft: 0, batched_insert: 0, copy_limit: 0 };
+  const n = BATCHES[shape];
+  let seq = WARMUP;
+  // Rounds alternate the three writers, so load changes on the host touch all of them alike.
+  for (let r = 0; r < ROUNDS; r++) {
+    const w = await timed(gws, n, makeBatch, weft, seq);
+    // drizzle's insert is slow enough that a quarter of the batches fills a second.
+    const i = await timed(gws, Math.max(2, Math.ceil(n / 4)), toInsert, insert, seq);
+    const c = await timed(gws, n, toCopy, copy, seq);
+    seq += n;
+    progress(
+      `${label} ${shape} round ${r + 1}/${ROUNDS}: weft ${fmt(w)}, batched insert ${fmt(i)}, COPY ${fmt(c)} readings/s (load ${loadavg()[0]?.toFixed(1)})`,
     );
-    const machines = Array.from({ length: machinesPerGateway }, (_, m) => `${id}-m${m}`);
-    out.push({ principal: { id, enterpriseId, name: id }, apiKey: key.key, machines });
+    best.weft = Math.max(best.weft, w);
+    best.batched_insert = Math.max(best.batched_insert, i);
+    best.copy_limit = Math.max(best.copy_limit, c);
   }
-  return out;
+  return {
+    ...best,
+    ratio_vs_batched_insert: round2(best.weft / best.batched_insert),
+    fraction_of_copy_limit: round2(best.weft / best.copy_limit),
+  };
 }
 
-/** Readings/s of `batches` batches per gateway, all gateways in parallel, each gateway sequential. */
-async function runDirect(handle: DbHandle, gws: Gw[], batches: number): Promise<number> {
-  const deps = { handle, now: () => Date.now(), derive: DERIVE };
-  // Warm-up, not timed: the first batches create machines and partitions and let the JIT compile
-  // the hot path; the figure is the steady state a running brain sustains.
-  await Promise.all(
-    gws.map(async (gw) => {
-      for (let s = 0; s < WARMUP_BATCHES; s++)
-        await ingestBatch(deps, gw.principal, parseReadingBatch(makeBatch(gw, s)));
-    }),
-  );
-  // Payloads are built before the clock starts: the bench times ingest, not the data generator.
-  const payloads = gws.map((gw) =>
-    Array.from({ length: batches }, (_, s) => makeBatch(gw, WARMUP_BATCHES + s)),
-  );
-  const t0 = performance.now();
-  await Promise.all(
-    gws.map(async (gw, g) => {
-      for (const payload of payloads[g] ?? [])
-        await ingestBatch(deps, gw.principal, parseReadingBatch(payload));
-    }),
-  );
-  const s = (performance.now() - t0) / 1000;
-  return (gws.length * batches * BATCH) / s;
-}
-
-/** Drizzle, one INSERT per reading (the naive baseline). */
-async function runBaseline(handle: DbHandle, n: number): Promise<number> {
-  const [m] = await handle.query<{ id: number }>(sql`select id from machines order by id limit 1`);
-  const machineId = Number(m?.id);
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    await handle.db.insert(readingsTable).values({
-      machineId,
-      pointKey: "Baseline",
-      ts: new Date(START + i * 1000),
-      valueNum: i,
-      quality: 0,
-      signal: "totalCount",
-    });
-  }
-  return n / ((performance.now() - t0) / 1000);
-}
-
-async function runHttp(handle: DbHandle, gws: Gw[], batches: number): Promise<number> {
-  const brain = await startBrain({ db: handle, port: 0 });
+async function runHttp(h: DbHandle, label: string, writers: number, batches: number): Promise<number> {
+  const gws = await setupGateways(h, writers, `${label.toLowerCase()}-http`, SHAPES.standard);
+  const brain = await startBrain({ db: h, port: 0 });
   try {
     const clients = gws.map((gw) => client(brain.url, { apiKey: gw.apiKey }));
-    const payloads = gws.map((gw) => Array.from({ length: batches + 1 }, (_, s) => makeBatch(gw, 1000 + s)));
-    await Promise.all(gws.map((_, i) => clients[i]?.ingest.push.mutate(payloads[i]?.[0] as ReadingBatch)));
-    const t0 = performance.now();
-    await Promise.all(
-      gws.map(async (_, i) => {
-        for (let s = 1; s <= batches; s++)
-          await clients[i]?.ingest.push.mutate(payloads[i]?.[s] as ReadingBatch);
-      }),
-    );
-    return (gws.length * batches * BATCH) / ((performance.now() - t0) / 1000);
+    const push = (gw: Gw, b: ReadingBatch) =>
+      clients[gws.indexOf(gw)]?.ingest.push.mutate(b) as Promise<unknown>;
+    await timed(gws, 1, makeBatch, push, 0);
+    return await timed(gws, batches, makeBatch, push, 1);
   } finally {
     await brain.close();
   }
 }
 
-async function withPostgres<T>(fn: (h: DbHandle) => Promise<T>): Promise<T | null> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return null;
-  const name = `weft_bench_${process.pid}`;
-  const admin = await createDb({ url, migrate: false, max: 1 });
-  await admin.query(sql.raw(`drop database if exists "${name}"`));
-  await admin.query(sql.raw(`create database "${name}"`));
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const h = await createDb({ url: u.toString(), max: 16 });
-  try {
-    return await fn(h);
-  } finally {
-    await h.close();
-    await admin.query(sql.raw(`drop database if exists "${name}" with (force)`));
-    await admin.close();
+type DbResult = Partial<Record<Shape, ShapeResult>> & { http?: number };
+
+async function runDb(h: DbHandle, label: string, writers: number, http: boolean): Promise<DbResult> {
+  const out: DbResult = {};
+  for (const shape of Object.keys(SHAPES) as Shape[]) {
+    if (opts.shape && opts.shape !== shape) continue;
+    progress(`${label} ${shape}: ${writers} writer(s), ${SHAPES[shape]} machines each, warming up`);
+    out[shape] = await runShape(h, label, shape, writers);
   }
+  if (http) {
+    progress(`${label} HTTP tRPC ingest.push`);
+    out.http = await runHttp(h, label, writers, 8);
+  }
+  return out;
 }
 
-async function withPglite<T>(options: CreateDbOptions, fn: (h: DbHandle) => Promise<T>): Promise<T> {
-  const h = await createDb(options);
-  try {
-    return await fn(h);
-  } finally {
-    await h.close();
+const fmt = (n: number | undefined): string =>
+  n === undefined ? "n/a" : Math.round(n).toLocaleString("en-US").padStart(9);
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function printTable(name: string, r: DbResult | null): void {
+  if (!r) return;
+  for (const shape of Object.keys(SHAPES) as Shape[]) {
+    const s = r[shape];
+    if (!s) continue;
+    console.log(
+      `  ${name.padEnd(10)} ${shape.padEnd(8)} ${fmt(s.weft)} ${fmt(s.batched_insert)} ${fmt(s.copy_limit)}   ${s.ratio_vs_batched_insert.toFixed(2).padStart(5)}×   ${s.fraction_of_copy_limit.toFixed(2)}`,
+    );
   }
 }
-
-const fmt = (n: number | null): string =>
-  n === null ? "n/a" : Math.round(n).toLocaleString("en-US").padStart(12);
 
 async function main(): Promise<void> {
-  const pgGateways = Number(process.env.BENCH_GATEWAYS ?? 4);
-  const pg = await withPostgres(async (h) => {
-    const gws = await setup(h, pgGateways, "pg");
-    const direct = await runDirect(h, gws, 25);
-    // The same readings spread over many machines: what the brain pays per machine and batch.
-    const wide = await runDirect(h, await setup(h, pgGateways, "wide", 1_000), 6);
-    const baseline = await runBaseline(h, 3_000);
-    const httpGws = await setup(h, pgGateways, "http");
-    const http = await runHttp(h, httpGws, 10);
-    return { direct, wide, baseline, http };
-  });
-  // PGlite as `weft-brain` runs it: in a data directory (files on disk). In memory (the demo's
-  // default) it is measured too: its file system copies a whole file each time one grows by 12.5%,
-  // so it slows down as the readings table grows.
-  const dataDir = mkdtempSync(path.join(tmpdir(), "weft-bench-pglite-"));
-  const pglite = await withPglite({ dataDir }, async (h) => {
-    const gws = await setup(h, 1, "lite");
-    const direct = await runDirect(h, gws, 30);
-    const baseline = await runBaseline(h, 3_000);
-    const http = pg ? null : await runHttp(h, await setup(h, 1, "http"), 6);
-    return { direct, baseline, http };
-  }).finally(() => rmSync(dataDir, { recursive: true, force: true }));
-  const inMemory = await withPglite({}, async (h) => runDirect(h, await setup(h, 1, "mem"), 30));
-  const baseline = pg?.baseline ?? pglite.baseline;
-  const best = pg?.direct ?? pglite.direct;
-  const http = pg?.http ?? pglite.http ?? 0;
-  console.log("ingest bench: 5,000-reading batches, 20 machines × 5 signals per batch, rollups included");
+  const pgWriters = Number(process.env.BENCH_GATEWAYS ?? 4);
+  const load0 = loadavg()[0] ?? 0;
+  const wantPg = !opts.db || opts.db === "pg";
+  const wantLite = !opts.db || opts.db === "pglite";
+  const pg = wantPg ? await withPostgres((h) => runDb(h, "PostgreSQL", pgWriters, !opts["no-http"])) : null;
+  if (wantPg && !pg) progress("PostgreSQL skipped: DATABASE_URL is not set");
+  let lite: DbResult | null = null;
+  if (wantLite) {
+    // PGlite as `weft-brain` runs it: in a data directory; one writer (PGlite has one connection).
+    const dataDir = mkdtempSync(path.join(tmpdir(), "weft-bench-pglite-"));
+    const h = await createDb({ dataDir });
+    try {
+      lite = await runDb(h, "PGlite", 1, !pg && !opts["no-http"]);
+    } finally {
+      await h.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const load1 = loadavg()[0] ?? 0;
   console.log(
-    `  PostgreSQL real path (${pgGateways} gateways in parallel)  ${fmt(pg?.direct ?? null)} readings/s`,
+    `\ningest bench: ${BATCH.toLocaleString("en-US")}-reading batches, best of ${ROUNDS} alternating rounds, readings/s`,
   );
-  console.log(`  PostgreSQL, 1,000 machines × 1 sample a batch     ${fmt(pg?.wide ?? null)} readings/s`);
-  console.log(`  PGlite real path (1 gateway, data directory)     ${fmt(pglite.direct)} readings/s`);
-  console.log(`  PGlite real path (1 gateway, in memory)          ${fmt(inMemory)} readings/s`);
   console.log(
-    `  drizzle row-by-row INSERT (${pg ? "PostgreSQL" : "PGlite"})             ${fmt(baseline)} readings/s`,
+    "  weft           = brain ingest path: dedupe + binary COPY + rollups, jobs, intervals, counters, live state, audit",
   );
-  console.log(`  PGlite row-by-row INSERT                         ${fmt(pglite.baseline)} readings/s`);
   console.log(
-    `  HTTP tRPC ingest.push (${pg ? "PostgreSQL" : "PGlite"})               ${fmt(http)} readings/s`,
+    "  batched insert = drizzle insert(readings).values(5,000 rows), one transaction per batch, no derivation",
   );
-  console.log(`  ratio real path / row-by-row                      ${(best / baseline).toFixed(1)}×`);
+  console.log("  COPY limit     = binary COPY of the same raw rows into readings, no dedupe, no derivation");
+  console.log(
+    `  writers: PostgreSQL ${pgWriters} in parallel (pool 16), PGlite 1; standard = 20 machines × 50 samples, fanin = 1,000 machines × 1 sample`,
+  );
+  console.log("  db         shape         weft  batched    COPY      weft/insert  weft/COPY");
+  printTable("PostgreSQL", pg);
+  printTable("PGlite", lite);
+  const http = pg?.http ?? lite?.http;
+  if (http !== undefined)
+    console.log(`  HTTP tRPC ingest.push (${pg ? "PostgreSQL" : "PGlite"}, standard)  ${fmt(http)}`);
+  console.log(
+    `  peak RSS of the bench process (brain${lite ? ", PGlite" : ""} and the pre-built batches) ${rssMb} MB; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
+  );
+  const pick = (r: DbResult | null) => (r ? { standard: r.standard ?? null, fanin: r.fanin ?? null } : null);
   console.log(
     JSON.stringify({
       bench: "ingest",
-      pg_readings_per_s: pg ? Math.round(pg.direct) : null,
-      pglite_readings_per_s: Math.round(pglite.direct),
-      baseline_readings_per_s: Math.round(baseline),
-      ratio: Math.round((best / baseline) * 10) / 10,
-      http_readings_per_s: Math.round(http),
+      pg_readings_per_s: pg?.standard ? Math.round(pg.standard.weft) : null,
+      pg_fanin_readings_per_s: pg?.fanin ? Math.round(pg.fanin.weft) : null,
+      pglite_readings_per_s: lite?.standard ? Math.round(lite.standard.weft) : null,
+      pglite_fanin_readings_per_s: lite?.fanin ? Math.round(lite.fanin.weft) : null,
+      http_readings_per_s: http === undefined ? null : Math.round(http),
+      pg: roundAll(pick(pg)),
+      pglite: roundAll(pick(lite)),
+      peak_rss_mb: rssMb,
+      load_avg: [round2(load0), round2(load1)],
     }),
   );
+}
+
+function roundAll<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "number" && x > 1000 ? Math.round(x) : x)));
 }
 
 main().catch((err: unknown) => {

@@ -56,6 +56,12 @@ export {
   type RetentionResult,
 } from "./retention.ts";
 export {
+  ROLLUP_COLUMNS,
+  type RollupDelta,
+  rollupDeltasSql,
+  type SharedWrites,
+} from "./rollup-deltas.ts";
+export {
   type MinuteRollupRow,
   minuteRollupsSql,
   rebuildHourlyDaily,

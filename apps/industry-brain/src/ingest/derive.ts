@@ -24,7 +24,7 @@ import {
   subtractBuckets,
   subtractJobs,
 } from "./replay.ts";
-import { type MachineBuckets, rollupDeltaSql } from "./rollup-write.ts";
+import { rollupDeltaWrites } from "./rollup-write.ts";
 
 export interface DeriveOptions {
   staleMs: number;
@@ -43,7 +43,7 @@ interface MachineOutcome {
   result: ReplayResult;
   /** Late path: stored intervals from this one on are replaced. */
   replaceIntervalsFrom: IntervalCut | null;
-  buckets: MachineBuckets["buckets"];
+  buckets: ReplayResult["buckets"];
   jobs: ReplayResult["jobs"];
   /** Late path: counter anomalies from here on are recomputed (stored ones deleted first). */
   lateFrom?: number;
@@ -194,7 +194,7 @@ async function writeOutcomes(
     await runWrites(tx, alsoWrite);
     return;
   }
-  const rollups = rollupDeltaSql(
+  const rollups = rollupDeltaWrites(
     outcomes.map((o) => ({ machineId: o.machine.id, timeZone: o.machine.timeZone, buckets: o.buckets })),
   );
   const jobs: DbJobDelta[] = [];
@@ -239,16 +239,20 @@ async function writeOutcomes(
   });
   const intervals = await deleteReplacedIntervals(tx, outcomes);
   await deleteReplayedAnomalies(tx, outcomes);
-  await runWrites(tx, [
-    ...rollups,
-    jobsSql(jobs),
-    intervals,
-    counterStatesSql(counters),
-    counterAnomaliesSql(anomalies),
-    machineLiveSql(live),
-    idealCycleSql(outcomes),
-    ...alsoWrite,
-  ]);
+  await runWrites(
+    tx,
+    [
+      ...(rollups?.statements ?? []),
+      jobsSql(jobs),
+      intervals,
+      counterStatesSql(counters),
+      counterAnomaliesSql(anomalies),
+      machineLiveSql(live),
+      idealCycleSql(outcomes),
+      ...alsoWrite,
+    ],
+    rollups ? [rollups.source] : [],
+  );
 }
 
 /** A late replay finds the anomalies of its window again (or finds that late samples explain them). */

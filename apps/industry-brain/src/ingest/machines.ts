@@ -23,9 +23,13 @@ async function lookup(
     ideal_cycle_s: number | null;
   }>(
     db,
+    // A join on unnest, not `key = any($keys)`: a prepared statement's array parameter is searched
+    // linearly for every machine of the enterprise (PostgreSQL hashes only constant arrays), which was
+    // a third of the server's CPU at a thousand machines a batch; the join probes the unique index.
     sql`select m.id, m.key, m.enterprise_id, e.time_zone, m.ideal_cycle_s
-        from machines m join enterprises e on e.id = m.enterprise_id
-        where m.enterprise_id = ${enterpriseId} and m.key = any(${pgArray([...keys], "text")})`,
+        from unnest(${pgArray([...keys], "text")}) as k(key)
+        join machines m on m.enterprise_id = ${enterpriseId} and m.key = k.key
+        join enterprises e on e.id = m.enterprise_id`,
   );
   return rows.map((r) => ({
     id: Number(r.id),

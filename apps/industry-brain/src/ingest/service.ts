@@ -18,6 +18,7 @@ import type { GatewayPrincipal } from "../auth/principal.ts";
 import { type DeriveOptions, type DeriveStats, deriveBatch } from "./derive.ts";
 import { readingsDigest } from "./digest.ts";
 import { type IngestMachine, resolveMachines } from "./machines.ts";
+import { inSeqOrder } from "./order.ts";
 import type { ReplayReading } from "./replay.ts";
 import { type RejectedReading, timestampProblem } from "./validate.ts";
 
@@ -68,31 +69,33 @@ export async function ingestBatch(
   const parts = partsOf(batch, all.rejected);
   let stored = all;
   let stats: DeriveStats | null = null;
-  const res = await ingestRawBatch(
-    deps.handle.db,
-    { gatewayId: gateway.id, seq: batch.seq, rows: all.encoded, parts: parts.map((p) => p.record) },
-    {
-      // Some parts were stored before (a replay merged differently): only the others' readings.
-      rowsOfParts: (fresh) => {
-        stored = prepareReadings(
-          readings,
-          machines,
-          now,
-          parts.filter((p) => fresh.has(p.record.seq)).map((p) => p.range),
-        );
-        return stored.encoded;
+  const res = await inSeqOrder(deps.handle, gateway.id, batch.seq, () =>
+    ingestRawBatch(
+      deps.handle.db,
+      { gatewayId: gateway.id, seq: batch.seq, rows: all.encoded, parts: parts.map((p) => p.record) },
+      {
+        // Some parts were stored before (a replay merged differently): only the others' readings.
+        rowsOfParts: (fresh) => {
+          stored = prepareReadings(
+            readings,
+            machines,
+            now,
+            parts.filter((p) => fresh.has(p.record.seq)).map((p) => p.range),
+          );
+          return stored.encoded;
+        },
+        afterInsert: async (tx) => {
+          const audited = auditSql({ kind: "gateway", gateway }, "ingest.batch", `gateway:${gateway.id}`, {
+            seq: batch.seq,
+            ...(batch.parts ? { parts: batch.parts.length } : {}),
+            readings: stored.encoded.count,
+            rejected: all.rejected.length,
+            ...(registered.length > 0 ? { registered } : {}),
+          });
+          stats = await deriveBatch(tx, stored.byMachine, deps.derive, [audited]);
+        },
       },
-      afterInsert: async (tx) => {
-        const audited = auditSql({ kind: "gateway", gateway }, "ingest.batch", `gateway:${gateway.id}`, {
-          seq: batch.seq,
-          ...(batch.parts ? { parts: batch.parts.length } : {}),
-          readings: stored.encoded.count,
-          rejected: all.rejected.length,
-          ...(registered.length > 0 ? { registered } : {}),
-        });
-        stats = await deriveBatch(tx, stored.byMachine, deps.derive, [audited]);
-      },
-    },
+    ),
   );
   if (stats)
     deps.logger?.debug(
