@@ -26,7 +26,7 @@ import { createBrainClient } from "../src/uplink/client.ts";
 import { GatewayProcess, sleep, waitUntil } from "../test/e2e/process.ts";
 
 /** Offered loads of the ramp, readings/s (cells = load / (FLOATS × 1000 / POLL_MS)); it stops at the first step not sustained. */
-const STEPS = (process.env.BENCH_STEPS ?? "50000,100000,150000,200000,250000,300000,350000,400000")
+const STEPS = (process.env.BENCH_STEPS ?? "25000,50000,75000,100000,125000,150000,200000,250000,300000")
   .split(",")
   .map(Number);
 const SIMS = 2;
@@ -215,6 +215,8 @@ interface Step {
   taken: number;
   backlogGrowth: number;
   sustained: boolean;
+  /** The most frequent states of the brain's PostgreSQL backends during the step (samples every 250 ms). */
+  waits: string;
   cpu: { gateway: number; brain: number; postgres: number; simulators: number };
 }
 
@@ -241,6 +243,39 @@ async function snapshot(
     },
   };
 }
+
+/**
+ * What the brain's PostgreSQL backends are doing, sampled every 250 ms until `stop` resolves:
+ * counts of `active: <wait event>` (or `active: cpu`), `idle in transaction`, `idle`. Where the time goes
+ * when the brain falls behind without using its CPU.
+ */
+async function sampleWaits(db: DbHandle, stop: Promise<void>): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let done = false;
+  void stop.then(() => {
+    done = true;
+  });
+  while (!done) {
+    const rows = await db.query<{ state: string | null; w: string | null }>(
+      sql`select state, wait_event_type || ':' || wait_event as w from pg_stat_activity
+          where datname = ${dbName} and pid <> pg_backend_pid()`,
+    );
+    for (const r of rows) {
+      const k = r.state === "active" ? `active ${r.w ?? "cpu"}` : (r.state ?? "?");
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    await sleep(250);
+  }
+  return counts;
+}
+
+const topWaits = (m: Map<string, number>) =>
+  [...m]
+    .filter(([k]) => k !== "idle")
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(", ");
 
 async function main(): Promise<void> {
   const { db, drop } = await createBenchDb();
@@ -339,7 +374,10 @@ async function main(): Promise<void> {
       );
       await sleep(5000); // connect, warm up
       const a = await snapshot(db, gwE2e.gatewayId, healthUrl, pids);
-      await sleep(MEASURE_S * 1000);
+      const measured = sleep(MEASURE_S * 1000);
+      const waits = sampleWaits(db, measured);
+      await measured;
+      const waitSummary = topWaits(await waits);
       const b = await snapshot(db, gwE2e.gatewayId, healthUrl, pids);
       const secs = (b.t - a.t) / 1000;
       const storedRate = (b.stored - a.stored) / secs;
@@ -355,6 +393,7 @@ async function main(): Promise<void> {
         taken: Math.round((b.taken - a.taken) / secs),
         backlogGrowth,
         sustained: storedRate >= 0.95 * cells * perCell && backlogGrowth < perCell * cells * 0.5,
+        waits: waitSummary,
         cpu: {
           gateway: cpu("gateway"),
           brain: cpu("brain"),
@@ -364,7 +403,7 @@ async function main(): Promise<void> {
       };
       steps.push(step);
       progress(
-        `  stored ${step.stored}/s (taken ${step.taken}/s), backlog ${backlogGrowth >= 0 ? "+" : ""}${backlogGrowth} readings; CPU % of a core: gateway ${step.cpu.gateway.toFixed(0)}, brain ${step.cpu.brain.toFixed(0)}, PostgreSQL ${step.cpu.postgres.toFixed(0)}, simulators ${step.cpu.simulators.toFixed(0)}`,
+        `  stored ${step.stored}/s (taken ${step.taken}/s), backlog ${backlogGrowth >= 0 ? "+" : ""}${backlogGrowth} readings; CPU % of a core: gateway ${step.cpu.gateway.toFixed(0)}, brain ${step.cpu.brain.toFixed(0)}, PostgreSQL ${step.cpu.postgres.toFixed(0)}, simulators ${step.cpu.simulators.toFixed(0)}; PostgreSQL backends: ${step.waits || "idle"}`,
       );
       gw.kill("SIGTERM");
       await gw.exited;
@@ -408,6 +447,8 @@ async function main(): Promise<void> {
       console.log(
         `${String(x.offered).padStart(10)} ${String(x.cells).padStart(6)} ${String(x.stored).padStart(9)} ${String(x.backlogGrowth).padStart(10)} ${(x.sustained ? "yes" : "no").padStart(9)}   ${"".padStart(19)}${x.cpu.gateway.toFixed(0).padStart(7)} ${x.cpu.brain.toFixed(0).padStart(6)} ${x.cpu.postgres.toFixed(0).padStart(8)} ${x.cpu.simulators.toFixed(0).padStart(5)}`,
       );
+    for (const x of steps)
+      console.log(`  ${x.offered}/s: PostgreSQL backends (samples every 250 ms): ${x.waits || "idle"}`);
     row("capacity: highest stored rate of a sustained step (readings/s)", capacity);
     row("  sustained = stored ≥ 95% of offered and backlog not growing", "");
     row("baseline: journal append+read alone (readings/s)", journalRate);
@@ -424,7 +465,12 @@ async function main(): Promise<void> {
         capacity_cpu_pct: best
           ? Object.fromEntries(Object.entries(best.cpu).map(([k, v]) => [k, Math.round(v)]))
           : null,
-        steps: steps.map((x) => ({ offered: x.offered, stored: x.stored, sustained: x.sustained })),
+        steps: steps.map((x) => ({
+          offered: x.offered,
+          stored: x.stored,
+          sustained: x.sustained,
+          cpu_pct: Object.fromEntries(Object.entries(x.cpu).map(([k, v]) => [k, Math.round(v)])),
+        })),
         e2e_readings_per_s: capacity,
         brain_alone_readings_per_s: brainRate,
         journal_alone_readings_per_s: journalRate,
