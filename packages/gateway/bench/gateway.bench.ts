@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import type { BatchReading } from "@weft/core";
 import { createDb, type DbHandle } from "@weft/db";
 import { type DemoGateway, seedDemo, startBrain } from "@weft/industry-brain";
-import { type ProcessTree, spawnNodeTs } from "@weft/test-processes";
+import { type ProcessTree, spawnNodeTs, tempDir } from "@weft/test-processes";
 import { sql } from "drizzle-orm";
 import { Journal } from "../src/journal/journal.ts";
 import type { GatewayStatus } from "../src/runtime/status.ts";
@@ -40,7 +40,8 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 2);
 
 const baseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = `weft_bench_gw_${process.pid}`;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "weft-bench-gw-"));
+// Removed in `finally`, and by @weft/test-processes when this process exits or a later run finds it orphaned.
+const tmp = tempDir("weft-bench-gw-");
 const progress = (m: string) => process.stderr.write(`[gateway bench] ${m}\n`);
 
 async function createBenchDb(): Promise<{ db: DbHandle; drop: () => Promise<void> }> {
