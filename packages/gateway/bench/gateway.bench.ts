@@ -287,8 +287,12 @@ async function main(): Promise<void> {
   const brainUrl = `${brain.url}/trpc`;
   const sims: { port: number; tree: ProcessTree }[] = [];
   try {
+    progress("baselines: journal append + read back, then brain ingest.push alone");
     const journalRate = await journalBaseline();
     const brainRate = await brainBaseline(brainUrl, gwBase);
+    progress(
+      `replay: writing a ${BACKLOG_READINGS}-reading backlog to a journal, then draining it through the gateway CLI`,
+    );
 
     // Replay: a 5-minute backlog (BACKLOG_RATE readings/s) left in the journal by an outage.
     const replayDir = path.join(tmp, "replay");
