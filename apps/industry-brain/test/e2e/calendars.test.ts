@@ -181,4 +181,35 @@ describeEachDb("shift calendars and planned time", (db) => {
     const none = await c.kpi.oee.query({ scope: machine, range: monday });
     expect(none.totals.calendar).toBe("default");
   });
+
+  it("a round-the-clock calendar: the industry view (which reuses its whole-range sums) equals kpi.oee", async () => {
+    const c = await t.signedIn("park-manager");
+    const allDay: ShiftCalendarInput = {
+      timeZone: "Asia/Shanghai",
+      shifts: [
+        {
+          name: "24h",
+          days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+          start: "00:00",
+          end: "00:00",
+        },
+      ],
+    };
+    await c.enterprises.setCalendar.mutate({ enterprise: "caihong-print", calendar: allDay });
+    const range = { from: MON, to: WED };
+    const own = await c.kpi.oee.query({ scope: { kind: "enterprise", id: "caihong-print" }, range });
+    expect(own.elements.pbtS).toBeCloseTo(3 * 48 * 3600, 6);
+    expect(own.elements.aptS).toBeCloseTo(6 * 3600, 6);
+    const el = await c.kpi.oee.query({ scope: { kind: "park", id: "luqiao-print-park" }, range });
+    const park = (await c.industries.summary.query({ range })).parks.find(
+      (p) => p.parkKey === "luqiao-print-park",
+    );
+    expect(el.totals.availability).not.toBeNull();
+    for (const k of ["availability", "effectiveness", "quality", "oee", "runningRate"] as const) {
+      const want = el.totals[k];
+      if (want === null) expect(park?.[k]).toBeNull();
+      else expect(park?.[k]).toBeCloseTo(want, 9);
+    }
+    await c.enterprises.setCalendar.mutate({ enterprise: "caihong-print", calendar: null });
+  });
 });

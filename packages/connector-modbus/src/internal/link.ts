@@ -15,7 +15,14 @@ export interface LinkOptions {
   timeoutMs: number;
   /** Requests in flight at once; forced to 1 for RTU framings. */
   maxInFlight: number;
+  /**
+   * The Modbus TCP client (default {@link MbapClient}). The modbus bench passes modbus-serial's own
+   * TCP client here to measure it against ours on the same plan and queue.
+   */
+  tcpClient?: TcpClientFactory;
 }
+
+export type TcpClientFactory = (host: string, port: number) => ModbusSerialClient;
 
 interface Task {
   run(client: ModbusSerialClient, done: (err: ModbusSerialError | null, res?: unknown) => void): void;
@@ -83,7 +90,9 @@ export class ModbusLink {
     await this.closing;
     const c = this.connection;
     const client: ModbusSerialClient =
-      c.transport === "tcp" ? new MbapClient(c.host, c.port) : new ModbusSerial(this.createRtuPort());
+      c.transport === "tcp"
+        ? (this.options.tcpClient ?? mbap)(c.host, c.port)
+        : new ModbusSerial(this.createRtuPort());
     client.on("error", () => this.drop("port error"));
     client.setTimeout(this.options.timeoutMs);
     await new Promise<void>((resolve, reject) => {
@@ -229,6 +238,8 @@ export class ModbusLink {
     }
   }
 }
+
+const mbap: TcpClientFactory = (host, port) => new MbapClient(host, port);
 
 function unreachable(message: string, cause?: unknown): WeftError {
   return new WeftError("DEVICE_UNREACHABLE", message, cause === undefined ? {} : { cause });

@@ -1,5 +1,5 @@
 import type { ModbusConnection } from "../config.ts";
-import { connectionLabel, type LinkOptions, ModbusLink } from "./link.ts";
+import { connectionLabel, type LinkOptions, ModbusLink, type TcpClientFactory } from "./link.ts";
 
 /**
  * Shares one link between connectors that talk to the same RTU bus (a serial port, or
@@ -9,12 +9,18 @@ import { connectionLabel, type LinkOptions, ModbusLink } from "./link.ts";
 export class LinkRegistry {
   private readonly shared = new Map<string, { link: ModbusLink; users: number }>();
 
+  /** `tcpClient`: the Modbus TCP client for every TCP link (default: our MBAP client). */
+  constructor(private readonly tcpClient?: TcpClientFactory) {}
+
   acquire(
     connection: ModbusConnection,
     options: LinkOptions,
   ): { link: ModbusLink; release(): Promise<void> } {
     if (connection.transport === "tcp") {
-      const link = new ModbusLink(connection, options);
+      const link = new ModbusLink(
+        connection,
+        this.tcpClient ? { ...options, tcpClient: this.tcpClient } : options,
+      );
       return { link, release: () => link.close() };
     }
     const key = connectionLabel(connection);

@@ -46,6 +46,11 @@ export class GatewayProcess {
     return this.tree.running;
   }
 
+  /** The gateway's own process id (node runs it directly: no wrapper process). */
+  get pid(): number {
+    return this.tree.pid;
+  }
+
   /** The last `n` log lines, for failure messages. */
   tail(n = 30): string {
     return this.logs
