@@ -10,6 +10,7 @@ import { timelineOption } from "../machine/charts.ts";
 import { machineKindKey } from "../machine/kinds.ts";
 import { MachineJobs } from "../machine/MachineJobs.tsx";
 import { MachineKpis } from "../machine/MachineKpis.tsx";
+import { jobsInput, kpiInput, signalInput } from "../machine/queries.ts";
 import { SignalPanel } from "../machine/SignalPanel.tsx";
 import { useTRPC } from "../trpc.ts";
 
@@ -34,6 +35,10 @@ export function MachinePage({ machineKey: ref }: { machineKey: string }) {
     refetchInterval: 5_000,
   });
   const timeline = useQuery(trpc.machinePage.timeline.queryOptions({ machine: machineKey, range }));
+  // The panels' queries start now, in the overview's round trip, not after it answers.
+  useQuery(trpc.machinePage.trends.queryOptions(kpiInput(machineKey, range, rangeKey !== "month")));
+  useQuery(trpc.machinePage.signal.queryOptions(signalInput(machineKey, range, null)));
+  useQuery(trpc.jobs.list.queryOptions(jobsInput(machineKey, range)));
   if (overview.isPending) return <Loading />;
   if (overview.isError) return <QueryError error={overview.error} onRetry={() => overview.refetch()} />;
   const o = overview.data;
