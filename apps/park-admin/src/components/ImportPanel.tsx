@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
 import { type RouterOutputs, useTRPC } from "../trpc.ts";
+import { errorText } from "./States.tsx";
 
 /** Same limit as the brain (5 MB); checked here first so a huge file is never uploaded. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -145,7 +146,7 @@ export function ImportPanel() {
       )}
       {preview.isError && (
         <p className="form-error" role="alert">
-          {t("common.error", { message: preview.error.message })}
+          {errorText(t, preview.error)}
         </p>
       )}
       {report?.fileIssues.map((f) => (
@@ -175,7 +176,7 @@ export function ImportPanel() {
       )}
       {commit.isError && (
         <p className="form-error" role="alert">
-          {t("common.error", { message: commit.error.message })}
+          {errorText(t, commit.error)}
         </p>
       )}
       {commit.isSuccess && (

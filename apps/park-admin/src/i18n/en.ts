@@ -83,6 +83,13 @@ export const en: Messages = {
   "error.invalid": "The request was not valid; adjust it and try again.",
   "error.unavailable": "Cannot reach the server; try again shortly.",
   "error.server": "The server ran into an error; try again shortly.",
+  "error.conflict":
+    "This conflicts with existing data (for example a key or e-mail already in use); change it and try again.",
+  "error.rateLimited": "Too many attempts; try again shortly.",
+  "error.tooLarge": "What you sent is too large; split it and try again.",
+  "error.field.invalid": "This value is not valid; please check it.",
+  "error.field.conflict": "Already in use; choose another.",
+  "error.field.notFound": "Does not exist, or is outside what you may see.",
   "enterprise.outputAxis": "Output (units)",
   "enterprise.energyAxis": "Energy (kWh)",
   "rank.title": "Rankings",

@@ -1,0 +1,147 @@
+import { enterprises, machines, parks, userParks, users } from "@weft/db/schema";
+import { backfillDemo, DEFAULT_SETTINGS } from "@weft/industry-brain";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dataStrings, settled, unaccounted, visibleTexts } from "./dictionary-walk.ts";
+import {
+  apiMutation,
+  chromiumMissing,
+  type Harness,
+  newSession,
+  startHarness,
+  userOf,
+  VIEWPORTS,
+} from "./harness.ts";
+
+const title = chromiumMissing
+  ? `every page in both languages shows only dictionary strings and data (SKIPPED: ${chromiumMissing})`
+  : "every page in both languages shows only dictionary strings and data";
+type Locale = "zh-CN" | "en";
+type Role = "city-admin" | "park-manager" | "enterprise-user" | null;
+
+/** A context in the pseudo-locale of `locale` (every dictionary string as ⟦…⟧), signed in as `role`. */
+async function pseudoPage(
+  h: Harness,
+  locale: Locale,
+  role: Role,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({ viewport: VIEWPORTS.desktop });
+  await context.addInitScript((l) => {
+    localStorage.setItem("weft.locale", l);
+    localStorage.setItem("weft.pseudo", "1");
+  }, locale);
+  if (role)
+    await context.addCookies([
+      { name: DEFAULT_SETTINGS.sessionCookie, value: await newSession(h, role), url: h.url },
+    ]);
+  return { context, page: await context.newPage() };
+}
+
+describe.skipIf(chromiumMissing !== null)(title, () => {
+  let h: Harness;
+  let wall = "";
+  let parkWall = "";
+  beforeAll(async () => {
+    h = await startHarness();
+    // Two days of history for a press and a robot cell, so charts, jobs and KPIs have data to show.
+    await backfillDemo(h.db, { machineKeys: ["press-01", "robot-cell-01"], days: 2 });
+    const { context, page } = await pseudoPage(h, "en", "city-admin");
+    await page.goto(h.url);
+    const issued = await apiMutation<{ path: string }>(page, "display.tokens.issue", {
+      city: h.demo.cityKey,
+      name: "Control room",
+    });
+    const park = await apiMutation<{ path: string }>(page, "display.tokens.issue", {
+      city: h.demo.cityKey,
+      park: h.demo.parkKeys[0],
+      name: "Park screen",
+    });
+    expect(issued.status, JSON.stringify(issued.data)).toBe(200);
+    wall = issued.data.path;
+    parkWall = park.data.path;
+    await context.close();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** The pages each role walks: every route of the app, plus the "no access" and "not found" ones. */
+  async function routes(): Promise<[Role, string][]> {
+    const ps = await h.db.db.select({ id: parks.id, key: parks.key }).from(parks);
+    const es = await h.db.db.select({ id: enterprises.id, key: enterprises.key }).from(enterprises);
+    const ms = await h.db.db.select({ id: machines.id, kind: machines.kind }).from(machines);
+    const oneOfEachKind = [...new Map(ms.map((m) => [m.kind, m.id])).values()];
+    const own = (await userRow("enterprise-user"))?.enterpriseId;
+    const other = es.find((e) => e.id !== own)?.id;
+    const manager = await userRow("park-manager");
+    const managed = (await h.db.db.select().from(userParks)).filter((u) => u.userId === manager?.id);
+    const foreignPark = ps.find((p) => !managed.some((m) => m.parkId === p.id))?.id;
+    const admin: [Role, string][] = [
+      "/",
+      "/parks",
+      ...ps.map((p) => `/parks/${p.id}`),
+      ...es.map((e) => `/enterprises/${e.id}`),
+      ...oneOfEachKind.map((id) => `/machines/${id}`),
+      "/industries",
+      ...["rules", "import", "parks", "enterprises", "gateways", "users", "displays"].map(
+        (t) => `/admin/${t}`,
+      ),
+      "/alerts",
+      "/ledger",
+      "/no-such-page",
+    ].map((p) => ["city-admin", p]);
+    return [
+      ...admin,
+      ["park-manager", "/"],
+      ["park-manager", `/parks/${foreignPark}`],
+      ["park-manager", "/admin/rules"],
+      ["enterprise-user", `/enterprises/${own}`],
+      ["enterprise-user", `/enterprises/${other}`],
+      ["enterprise-user", "/industries"],
+      ["enterprise-user", "/ledger"],
+      ["enterprise-user", "/alerts"],
+      [null, "/login"],
+      [null, wall],
+      [null, parkWall],
+      [null, "/wall#token=wd_revoked-or-never-issued"],
+      [null, "/wall"],
+    ];
+  }
+
+  async function userRow(role: string) {
+    const email = userOf(h.demo, role).email.toLowerCase();
+    return (await h.db.db.select().from(users)).find((u) => u.email.toLowerCase() === email);
+  }
+
+  for (const locale of ["zh-CN", "en"] as const) {
+    it(`${locale}: no visible string outside the ${locale} dictionary, except data`, async () => {
+      const data = await dataStrings(h.db, locale);
+      const found: string[] = [];
+      let walked = 0;
+      const byRole = new Map<Role, [Role, string][]>();
+      for (const r of await routes()) byRole.set(r[0], [...(byRole.get(r[0]) ?? []), r]);
+      for (const [role, paths] of byRole) {
+        const { context, page } = await pseudoPage(h, locale, role);
+        for (const [, path] of paths) {
+          await page.goto(`${h.url}${path}`);
+          if (path.startsWith("/wall")) await page.reload();
+          await settled(page);
+          const texts = await visibleTexts(page);
+          // A page with no marked string at all did not render through the dictionary.
+          expect(
+            texts.some((t) => t.includes("⟦")),
+            `${path} as ${role} shows no dictionary string`,
+          ).toBe(true);
+          for (const text of texts) {
+            const rest = unaccounted(text, locale, data);
+            if (rest) found.push(`${role ?? "signed out"} ${path}: "${rest}" in "${text.slice(0, 120)}"`);
+          }
+          walked++;
+        }
+        await context.close();
+      }
+      expect(walked).toBeGreaterThan(25);
+      expect([...new Set(found)]).toEqual([]);
+    });
+  }
+});
