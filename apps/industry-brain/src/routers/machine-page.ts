@@ -46,7 +46,7 @@ async function defaultNumericPoint(
     sql`select point_key from readings
         where machine_id = ${machineId} and ts >= ${iso(lastTs - 15 * 60_000)}::timestamptz
           and ts <= ${iso(lastTs)}::timestamptz and value_num is not null
-        group by point_key order by bool_or(signal = 'rate') desc, point_key limit 1`,
+        group by point_key order by bool_or(signal is not distinct from 'rate') desc, point_key limit 1`,
   );
   return row?.point_key ?? null;
 }
