@@ -18,7 +18,7 @@ async function toBase64(file: File): Promise<string> {
 }
 
 function ReportTable({ report }: { report: Report }) {
-  const { t, num } = useI18n();
+  const { t, num, list } = useI18n();
   return (
     <div className="table-wrap">
       <table className="table" data-testid="import-report">
@@ -43,9 +43,13 @@ function ReportTable({ report }: { report: Report }) {
                 <span className={r.ok ? "badge badge-good" : "badge badge-bad"}>{r.ok ? "✓" : "✗"}</span>
               </td>
               <td>
-                {r.issues
-                  .map((i) => `${t(`import.row.${i.problem}`)}${i.value ? `（${i.value}）` : ""}`)
-                  .join("；")}
+                {list(
+                  r.issues.map((i) =>
+                    i.value
+                      ? t("import.row.withValue", { problem: t(`import.row.${i.problem}`), value: i.value })
+                      : t(`import.row.${i.problem}`),
+                  ),
+                )}
               </td>
             </tr>
           ))}

@@ -282,6 +282,7 @@ export const en: Messages = {
   "import.problem.unknown-columns":
     "Unknown columns (after the arrow: the column you probably meant; fix the header and import again): {detail}",
   "import.problem.too-many-rows": "Too many rows: {detail}",
+  "import.row.withValue": "{problem} ({value})",
   "import.row.name-missing": "Name is empty",
   "import.row.credit-code-length": "Credit code must have 18 characters",
   "import.row.credit-code-characters": "Credit code has invalid characters",

@@ -277,6 +277,7 @@ export const zhCN = {
   "import.problem.missing-columns": "缺少列：{detail}",
   "import.problem.unknown-columns": "未知列（箭头后是可能想写的列名，请改正表头后重新导入）：{detail}",
   "import.problem.too-many-rows": "行数过多：{detail}",
+  "import.row.withValue": "{problem}（{value}）",
   "import.row.name-missing": "企业名称为空",
   "import.row.credit-code-length": "统一社会信用代码应为 18 位",
   "import.row.credit-code-characters": "统一社会信用代码含非法字符",

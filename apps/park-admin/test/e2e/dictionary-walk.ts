@@ -89,10 +89,22 @@ export function industryStrings(locale: Locale): string[] {
   return industryDivisions().flatMap((d) => [d.code, locale === "en" ? d.en : d.zh]);
 }
 
+function listJoints(locale: Locale): string[] {
+  const parts = new Intl.ListFormat(locale, { style: "long", type: "conjunction" }).formatToParts([
+    "a",
+    "b",
+    "c",
+  ]);
+  const two = new Intl.ListFormat(locale, { style: "long", type: "conjunction" }).formatToParts(["a", "b"]);
+  return [...parts, ...two].filter((p) => p.type === "literal").map((p) => p.value);
+}
+
 /** The part of a visible text that is neither dictionary (⟦…⟧) nor data; "" when all is accounted for. */
 export function unaccounted(text: string, locale: Locale, data: readonly string[]): string {
   if (ALLOWED.some((a) => a.text === text)) return "";
   let s = text;
+  // Intl.ListFormat's joints ("、", "和", ", and ") between dictionary strings are Intl's too.
+  for (const joint of listJoints(locale)) s = s.split(`⟧${joint}⟦`).join("⟧ ⟦");
   let prev: string;
   do {
     prev = s;
@@ -100,7 +112,9 @@ export function unaccounted(text: string, locale: Locale, data: readonly string[
   } while (s !== prev);
   for (const d of data) if (s.includes(d)) s = s.split(d).join(" ");
   for (const re of INTL[locale]) s = s.replace(re, " ");
-  return /\p{L}/u.test(s) ? s.replace(/\s+/g, " ").trim() : "";
+  // Words outside the dictionary, or Chinese punctuation (（）；、) hard-coded into an English page.
+  const foreign = locale === "en" ? /[\p{L}\u3000-\u303f\uff00-\uffef]/u : /\p{L}/u;
+  return foreign.test(s) ? s.replace(/\s+/g, " ").trim() : "";
 }
 
 /**
