@@ -82,6 +82,7 @@ const INTL: Record<Locale, RegExp[]> = {
  */
 export const ALLOWED: readonly { text: string; reason: string }[] = [
   { text: "W", reason: "the brand mark beside the title: Weft's logo letter (aria-hidden), not a word" },
+  { text: "https://", reason: "the evidence link's placeholder: a URL scheme, the same in every language" },
 ];
 
 /** What the brain stores and every locale shows as it is: GB/T 4754 codes and names (per locale). */

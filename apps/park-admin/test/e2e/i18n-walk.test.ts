@@ -66,6 +66,20 @@ async function previewBadImport(page: Page): Promise<void> {
   await page.getByTestId("import-report").locator('tr[data-ok="false"]').first().waitFor();
 }
 
+/** Open what a page only shows on a click: the import report, an edit form, the declare dialog. */
+async function interact(page: Page, path: string): Promise<void> {
+  if (path === "/admin/import") await previewBadImport(page);
+  if (path === "/admin/enterprises") {
+    await page.locator('[data-testid="enterprises"] tbody tr button').first().click();
+    await page.getByTestId("enterprise-edit").waitFor();
+  }
+  const declare = page.locator("[data-enterprise-id] [data-item] button").first();
+  if (/^\/parks\/\d+$/.test(path) && (await declare.count()) > 0) {
+    await declare.click();
+    await page.getByTestId("declare-dialog").waitFor();
+  }
+}
+
 describe.skipIf(chromiumMissing !== null)(title, () => {
   let h: Harness;
   let wall = "";
@@ -156,7 +170,7 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
           await page.goto(`${h.url}${path}`);
           if (path.startsWith("/wall")) await page.reload();
           await settled(page);
-          if (path === "/admin/import") await previewBadImport(page);
+          await interact(page, path);
           const texts = await visibleTexts(page);
           // A page with no marked string at all did not render through the dictionary.
           expect(
