@@ -52,14 +52,23 @@ export async function seedMachineMonth(db: DbHandle, now: number): Promise<numbe
   return written;
 }
 
-/** Load /machines/press-01 `runs` times; ms from navigation to every panel drawn. */
+export interface MachinePageRun {
+  /** Navigation start → every panel drawn. */
+  totalMs: number;
+  /** Time with at least one `/trpc` request in flight (request sent → response read), overlaps merged. */
+  serverMs: number;
+  /** The rest: loading the app, JavaScript, React and ECharts drawing. */
+  browserMs: number;
+}
+
+/** Load /machines/press-01 `runs` times; ms from navigation to every panel drawn, split server / browser. */
 export async function measureMachinePage(
   browser: Browser,
   url: string,
   cookie: { name: string; value: string },
   runs: number,
-): Promise<number[]> {
-  const out: number[] = [];
+): Promise<MachinePageRun[]> {
+  const out: MachinePageRun[] = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     await context.addCookies([{ ...cookie, url }]);
@@ -69,8 +78,31 @@ export async function measureMachinePage(
     for (const id of ["machine-timeline", "machine-losses", "machine-trends", "machine-signal-chart"])
       await page.getByTestId(id).locator("canvas").waitFor({ timeout: 60_000 });
     await page.getByTestId("machine-jobs").waitFor({ timeout: 60_000 });
-    out.push(Date.now() - started);
+    const totalMs = Date.now() - started;
+    const spans = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => new URL(e.name).pathname.startsWith("/trpc/"))
+        .map((e) => {
+          const r = e as PerformanceResourceTiming;
+          return [r.requestStart || r.startTime, r.responseEnd] as [number, number];
+        }),
+    );
+    const serverMs = Math.round(mergedLength(spans));
+    out.push({ totalMs, serverMs, browserMs: Math.max(0, totalMs - serverMs) });
     await context.close();
   }
   return out;
+}
+
+/** Total length of a set of intervals, overlaps counted once. */
+function mergedLength(spans: [number, number][]): number {
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
 }

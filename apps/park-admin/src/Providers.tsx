@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
+import { prefetchRoute } from "./lib/prefetch.ts";
 import { type AppRouter, errorCode, makeQueryClient, makeTrpcClient, TRPCProvider } from "./trpc.ts";
 
 /**
@@ -22,6 +23,7 @@ function makeClients() {
   onUnauthorized = () => {
     if (queryClient.getQueryData(meKey)) void queryClient.invalidateQueries({ queryKey: meKey });
   };
+  if (typeof location !== "undefined") prefetchRoute(location.pathname, queryClient, trpc);
   return { trpcClient, queryClient };
 }
 

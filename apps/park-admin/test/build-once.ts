@@ -17,7 +17,7 @@ export function distIsStale(): boolean {
   const built = join(root, "dist", "index.html");
   if (!existsSync(built)) return true;
   const at = statSync(built).mtimeMs;
-  const inputs = ["src", "index.html", "vite.config.ts"].map((p) => join(root, p));
+  const inputs = ["src", "public", "index.html", "vite.config.ts"].map((p) => join(root, p));
   return inputs.some((p) => existsSync(p) && newest(p) > at);
 }
 

@@ -170,8 +170,14 @@ function staticHandler(
   dir: string | undefined,
 ): ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null {
   if (!dir) return null;
-  if (!existsSync(join(dir, "index.html"))) return sirv(dir, { dev: false, etag: true });
-  return sirv(dir, { single: true, etag: true, gzip: true, brotli: true });
+  if (!existsSync(join(dir, "index.html")))
+    return sirv(dir, { dev: false, etag: true, setHeaders: iconType });
+  return sirv(dir, { single: true, etag: true, gzip: true, brotli: true, setHeaders: iconType });
+}
+
+/** sirv's MIME table (mrmime) has no `.ico`: without this, /favicon.ico goes out with no content-type. */
+function iconType(res: ServerResponse, pathname: string): void {
+  if (pathname.endsWith(".ico")) res.setHeader("content-type", "image/x-icon");
 }
 
 async function health(services: BrainServices, res: ServerResponse): Promise<void> {

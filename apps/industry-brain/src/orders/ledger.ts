@@ -15,6 +15,8 @@ export interface LedgerFilter {
 export interface LedgerLine {
   enterpriseId: number;
   enterpriseName: string;
+  /** The English name, null when none is set (the app shows it on English pages). */
+  enterpriseNameEn: string | null;
   jobId: string;
   customer: string;
   plannedQty: number | null;
@@ -38,6 +40,7 @@ export interface LedgerLine {
 interface Row {
   enterprise_id: number;
   enterprise_name: string;
+  enterprise_name_en: string | null;
   job_id: string;
   customer: string | null;
   planned_qty: number | null;
@@ -83,7 +86,7 @@ export async function loadLedger(
   );
   const rows = await queryRows<Row>(
     h.db,
-    sql`select e.id as enterprise_id, e.name as enterprise_name, j.job_id, o.customer, o.planned_qty,
+    sql`select e.id as enterprise_id, e.name as enterprise_name, e.name_en as enterprise_name_en, j.job_id, o.customer, o.planned_qty,
           coalesce(nullif(m.name, ''), m.key) as machine_name, j.first_ts, j.last_ts, j.produced, j.good, j.waste,
           j.run_s, j.setup_s, j.energy_kwh, s.running_s, s.setup_state_s, s.down_s, s.idle_s, s.offline_s,
           s.make_ready_scrap
@@ -99,7 +102,7 @@ export async function loadLedger(
         ) s on true
         where ${f.machines} and ${range}
         union all
-        select e.id, e.name, o.job_id, o.customer, o.planned_qty, null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        select e.id, e.name, e.name_en, o.job_id, o.customer, o.planned_qty, null, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
         from job_orders o join enterprises e on e.id = o.enterprise_id
         where ${f.orders} and ${f.customer ? sql`o.customer ilike ${`%${f.customer}%`}` : sql`true`}
           ${f.from !== undefined || f.to !== undefined ? sql`and o.created_at >= ${new Date(f.from ?? 0).toISOString()}::timestamptz and o.created_at < ${new Date(f.to ?? 8.64e15).toISOString()}::timestamptz` : sql``}
@@ -114,6 +117,7 @@ export async function loadLedger(
       l = {
         enterpriseId: Number(r.enterprise_id),
         enterpriseName: r.enterprise_name,
+        enterpriseNameEn: r.enterprise_name_en,
         jobId: r.job_id,
         customer: r.customer ?? "",
         plannedQty: r.planned_qty === null ? null : Number(r.planned_qty),

@@ -30,6 +30,27 @@ const decl = <S extends z.ZodType<{ machine: string | number }>>(input: S) => ({
   touches: (i: z.output<S>) => ({ machine: i.machine }),
 });
 
+/** The newest numeric point of a machine, preferring its `rate` signal; null when it has none. */
+async function defaultNumericPoint(
+  db: Parameters<typeof queryRows>[0],
+  machineId: number,
+): Promise<string | null> {
+  const [live] = await queryRows<{ last_ts: Date | string | null }>(
+    db,
+    sql`select last_ts from machine_live where machine_id = ${machineId}`,
+  );
+  if (!live?.last_ts) return null;
+  const lastTs = new Date(live.last_ts).getTime();
+  const [row] = await queryRows<{ point_key: string }>(
+    db,
+    sql`select point_key from readings
+        where machine_id = ${machineId} and ts >= ${iso(lastTs - 15 * 60_000)}::timestamptz
+          and ts <= ${iso(lastTs)}::timestamptz and value_num is not null
+        group by point_key order by bool_or(signal is not distinct from 'rate') desc, point_key limit 1`,
+  );
+  return row?.point_key ?? null;
+}
+
 export const machinePageRouter = createTRPCRouter({
   /** The machine, where it is, its live state and the newest value of each of its signals, with freshness. */
   overview: scopedProcedure(decl(z.object({ machine: Ref }))).query(async ({ ctx }) => {
@@ -143,47 +164,51 @@ export const machinePageRouter = createTRPCRouter({
    * One numeric signal over a range: raw readings up to 6 h, above that the mean with a min/max
    * envelope per bucket (about 600 buckets), so a month of 1 s readings stays a light chart.
    */
-  signal: scopedProcedure(decl(MachineRange.extend({ point: z.string().trim().min(1).max(200) }))).query(
-    async ({ ctx, input }) => {
-      checkSpan(input.range);
-      const { from, to } = input.range;
-      const bucketMs = signalBucketMs(from, to);
-      const where = sql`machine_id = ${ctx.scope.machine.id} and point_key = ${input.point}
+  signal: scopedProcedure(
+    decl(MachineRange.extend({ point: z.string().trim().min(1).max(200).optional() })),
+  ).query(async ({ ctx, input }) => {
+    checkSpan(input.range);
+    const { from, to } = input.range;
+    // No point named: the machine's `rate` signal, else its first numeric point, so the page can
+    // ask for the chart in its first round trip instead of waiting for the overview's signal list.
+    const point = input.point ?? (await defaultNumericPoint(ctx.handle.db, ctx.scope.machine.id));
+    if (point === null) return { point: null, bucketMs: null, points: [] };
+    const bucketMs = signalBucketMs(from, to);
+    const where = sql`machine_id = ${ctx.scope.machine.id} and point_key = ${point}
         and ts >= ${iso(from)}::timestamptz and ts < ${iso(to)}::timestamptz and value_num is not null`;
-      if (bucketMs === null) {
-        const rows = await queryRows<{ ts: Date | string; v: number }>(
-          ctx.handle.db,
-          sql`select ts, value_num as v from readings where ${where} order by ts limit 30000`,
-        );
-        return {
-          point: input.point,
-          bucketMs: null,
-          points: rows.map((r) => ({
-            ts: new Date(r.ts).getTime(),
-            avg: Number(r.v),
-            min: Number(r.v),
-            max: Number(r.v),
-          })),
-        };
-      }
-      const rows = await queryRows<{ b: Date | string; avg: number; min: number; max: number }>(
+    if (bucketMs === null) {
+      const rows = await queryRows<{ ts: Date | string; v: number }>(
         ctx.handle.db,
-        sql`select date_bin(${`${bucketMs / 1000} seconds`}::interval, ts, ${iso(0)}::timestamptz) as b,
-              avg(value_num) as avg, min(value_num) as min, max(value_num) as max
-            from readings where ${where} group by 1 order by 1`,
+        sql`select ts, value_num as v from readings where ${where} order by ts limit 30000`,
       );
       return {
-        point: input.point,
-        bucketMs,
+        point,
+        bucketMs: null,
         points: rows.map((r) => ({
-          ts: new Date(r.b).getTime(),
-          avg: Number(r.avg),
-          min: Number(r.min),
-          max: Number(r.max),
+          ts: new Date(r.ts).getTime(),
+          avg: Number(r.v),
+          min: Number(r.v),
+          max: Number(r.v),
         })),
       };
-    },
-  ),
+    }
+    const rows = await queryRows<{ b: Date | string; avg: number; min: number; max: number }>(
+      ctx.handle.db,
+      sql`select date_bin(${`${bucketMs / 1000} seconds`}::interval, ts, ${iso(0)}::timestamptz) as b,
+              avg(value_num) as avg, min(value_num) as min, max(value_num) as max
+            from readings where ${where} group by 1 order by 1`,
+    );
+    return {
+      point,
+      bucketMs,
+      points: rows.map((r) => ({
+        ts: new Date(r.b).getTime(),
+        avg: Number(r.avg),
+        min: Number(r.min),
+        max: Number(r.max),
+      })),
+    };
+  }),
 
   /** OEE, A, E, Q, 开机率, MTBF and MTTR per shift or day, and the ISO 22400 elements of the whole range. */
   trends: scopedProcedure(decl(MachineRange.extend({ bucket: BucketKind.default("day") }))).query(

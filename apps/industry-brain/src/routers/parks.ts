@@ -48,6 +48,7 @@ export const parksRouter = createTRPCRouter({
         cityId: parks.cityId,
         cityKey: cities.key,
         cityName: cities.name,
+        cityNameEn: cities.nameEn,
         enterprises: sql<number>`(select count(*)::int from ${enterprises} where ${enterprises.parkId} = ${parks.id})`,
         machines: sql<number>`(select count(*)::int from ${machines} join ${enterprises} on ${enterprises.id} = ${machines.enterpriseId} where ${enterprises.parkId} = ${parks.id})`,
       })

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { type MessageKey, useI18n } from "../i18n/index.tsx";
 import { type RouterInputs, useTRPC } from "../trpc.ts";
+import { errorText } from "./States.tsx";
 
 export type DeclarableItem = RouterInputs["coverage"]["declare"]["item"];
 export const DECLARABLE: readonly string[] = [
@@ -171,7 +172,7 @@ export function DeclareDialog(props: {
         </Field>
         {declare.isError && (
           <p className="form-error" role="alert">
-            {t("common.error", { message: declare.error.message })}
+            {errorText(t, declare.error)}
           </p>
         )}
         <div className="row-end">

@@ -1,5 +1,6 @@
 import { useI18n } from "../i18n/index.tsx";
 import { hasErrors, serverFieldErrors } from "../lib/form-errors.ts";
+import { errorText } from "./States.tsx";
 
 type CallError = { message: string } | null | undefined;
 
@@ -9,7 +10,7 @@ export function ErrorAlert({ error, wide }: { error: CallError; wide?: boolean }
   if (!error) return null;
   return (
     <p className={wide ? "form-error form-wide" : "form-error"} role="alert">
-      {t("common.error", { message: error.message })}
+      {errorText(t, error)}
     </p>
   );
 }

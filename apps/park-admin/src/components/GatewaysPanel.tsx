@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
+import { nameOf } from "../lib/names.ts";
 import { useTRPC } from "../trpc.ts";
 import { AdminTable } from "./AdminTable.tsx";
 import { ErrorAlert } from "./FormAlerts.tsx";
@@ -8,7 +9,7 @@ import { Loading, QueryError } from "./States.tsx";
 
 /** Gateways: issue a key (shown once), rotate and revoke. */
 export function GatewaysPanel() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const list = useQuery(trpc.gateways.list.queryOptions({ limit: 500 }));
@@ -64,7 +65,7 @@ export function GatewaysPanel() {
           <select value={entId} onChange={(e) => setForm({ ...form, enterprise: Number(e.target.value) })}>
             {ents.data?.items.map((x) => (
               <option key={x.id} value={x.id}>
-                {x.name}
+                {nameOf(locale, x)}
               </option>
             ))}
           </select>

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
 import { type RouterOutputs, useTRPC } from "../trpc.ts";
+import { errorText } from "./States.tsx";
 
 /** Same limit as the brain (5 MB); checked here first so a huge file is never uploaded. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -17,7 +18,7 @@ async function toBase64(file: File): Promise<string> {
 }
 
 function ReportTable({ report }: { report: Report }) {
-  const { t, num } = useI18n();
+  const { t, num, list } = useI18n();
   return (
     <div className="table-wrap">
       <table className="table" data-testid="import-report">
@@ -42,9 +43,13 @@ function ReportTable({ report }: { report: Report }) {
                 <span className={r.ok ? "badge badge-good" : "badge badge-bad"}>{r.ok ? "✓" : "✗"}</span>
               </td>
               <td>
-                {r.issues
-                  .map((i) => `${t(`import.row.${i.problem}`)}${i.value ? `（${i.value}）` : ""}`)
-                  .join("；")}
+                {list(
+                  r.issues.map((i) =>
+                    i.value
+                      ? t("import.row.withValue", { problem: t(`import.row.${i.problem}`), value: i.value })
+                      : t(`import.row.${i.problem}`),
+                  ),
+                )}
               </td>
             </tr>
           ))}
@@ -145,7 +150,7 @@ export function ImportPanel() {
       )}
       {preview.isError && (
         <p className="form-error" role="alert">
-          {t("common.error", { message: preview.error.message })}
+          {errorText(t, preview.error)}
         </p>
       )}
       {report?.fileIssues.map((f) => (
@@ -175,7 +180,7 @@ export function ImportPanel() {
       )}
       {commit.isError && (
         <p className="form-error" role="alert">
-          {t("common.error", { message: commit.error.message })}
+          {errorText(t, commit.error)}
         </p>
       )}
       {commit.isSuccess && (

@@ -55,7 +55,7 @@ export function ParksAdminPanel() {
                 <Link href={`/parks/${p.id}`}>{nameOf(locale, p)}</Link>
               </th>
               <td className="mono">{p.key}</td>
-              <td>{p.cityName}</td>
+              <td>{nameOf(locale, { name: p.cityName, nameEn: p.cityNameEn })}</td>
               <td className="num">{num(p.enterprises)}</td>
               <td className="num">{num(p.machines)}</td>
               {cityAdmin && (

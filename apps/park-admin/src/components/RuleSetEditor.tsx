@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { type MessageKey, useI18n } from "../i18n/index.tsx";
 import { type RouterOutputs, useTRPC } from "../trpc.ts";
-import { Loading, QueryError } from "./States.tsx";
+import { errorText, Loading, QueryError } from "./States.tsx";
 
 type Rule = RouterOutputs["coverage"]["ruleSet"]["get"]["items"][number];
 type ItemKey =
@@ -139,7 +139,7 @@ export function RuleSetEditor({ editable }: { editable: boolean }) {
       </div>
       {save.isError && (
         <p className="form-error" role="alert">
-          {t("common.error", { message: save.error.message })}
+          {errorText(t, save.error)}
         </p>
       )}
       {save.isSuccess && (

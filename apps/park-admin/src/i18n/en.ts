@@ -83,6 +83,13 @@ export const en: Messages = {
   "error.invalid": "The request was not valid; adjust it and try again.",
   "error.unavailable": "Cannot reach the server; try again shortly.",
   "error.server": "The server ran into an error; try again shortly.",
+  "error.conflict":
+    "This conflicts with existing data (for example a key or e-mail already in use); change it and try again.",
+  "error.rateLimited": "Too many attempts; try again shortly.",
+  "error.tooLarge": "What you sent is too large; split it and try again.",
+  "error.field.invalid": "This value is not valid; please check it.",
+  "error.field.conflict": "Already in use; choose another.",
+  "error.field.notFound": "Does not exist, or is outside what you may see.",
   "enterprise.outputAxis": "Output (units)",
   "enterprise.energyAxis": "Energy (kWh)",
   "rank.title": "Rankings",
@@ -275,6 +282,7 @@ export const en: Messages = {
   "import.problem.unknown-columns":
     "Unknown columns (after the arrow: the column you probably meant; fix the header and import again): {detail}",
   "import.problem.too-many-rows": "Too many rows: {detail}",
+  "import.row.withValue": "{problem} ({value})",
   "import.row.name-missing": "Name is empty",
   "import.row.credit-code-length": "Credit code must have 18 characters",
   "import.row.credit-code-characters": "Credit code has invalid characters",

@@ -36,3 +36,13 @@ describe("i18n", () => {
     expect(zh.list(["设备联网率", "实时数据", "能耗监测"])).toBe("设备联网率、实时数据和能耗监测");
   });
 });
+
+describe("pseudo-locale", () => {
+  it("marks every dictionary string, keeps its parameters and its language", async () => {
+    const { pseudoMessages } = await import("./index.tsx");
+    const p = pseudoMessages(zhCN);
+    expect(Object.keys(p)).toEqual(Object.keys(zhCN));
+    for (const [k, v] of Object.entries(p)) expect(v, k).toBe(`⟦${zhCN[k as keyof typeof zhCN]}⟧`);
+    expect(p["overview.parksDigitalized"]).toContain("{covered}");
+  });
+});

@@ -8,6 +8,40 @@ export type { MessageKey };
 
 const MESSAGES: Record<Locale, Messages> = { "zh-CN": zhCN, en };
 const STORAGE_KEY = "weft.locale";
+/** `localStorage["weft.pseudo"] = "1"` marks every dictionary string (the i18n walk test sets it). */
+const PSEUDO_KEY = "weft.pseudo";
+export const PSEUDO_OPEN = "⟦";
+export const PSEUDO_CLOSE = "⟧";
+
+/**
+ * A dictionary with every value wrapped in ⟦…⟧ (parameters kept): rendered text outside the markers
+ * did not come from the dictionary. Same language as `messages`, so dates and numbers stay real.
+ */
+export function pseudoMessages(messages: Messages): Messages {
+  return Object.fromEntries(
+    Object.entries(messages).map(([k, v]) => [k, `${PSEUDO_OPEN}${v}${PSEUDO_CLOSE}`]),
+  ) as Messages;
+}
+
+function pseudoWanted(): boolean {
+  try {
+    return localStorage.getItem(PSEUDO_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+const pseudoCache = new Map<Locale, Messages>();
+/** The active dictionary of a locale (its pseudo form when the pseudo-locale is on). */
+export function messagesOf(locale: Locale, pseudo = pseudoWanted()): Messages {
+  if (!pseudo) return MESSAGES[locale];
+  let m = pseudoCache.get(locale);
+  if (!m) {
+    m = pseudoMessages(MESSAGES[locale]);
+    pseudoCache.set(locale, m);
+  }
+  return m;
+}
 
 type Params = Record<string, string | number>;
 
@@ -47,7 +81,7 @@ export function initialLocale(): Locale {
 }
 
 export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
-  const m = MESSAGES[locale];
+  const m = messagesOf(locale);
   const nf = new Map<number, Intl.NumberFormat>();
   const numFmt = (digits: number) => {
     let f = nf.get(digits);
@@ -106,7 +140,7 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
   }, []);
   useEffect(() => {
     document.documentElement.lang = locale;
-    document.title = MESSAGES[locale]["app.title"];
+    document.title = messagesOf(locale)["app.title"];
   }, [locale]);
   const value = useMemo(() => makeI18n(locale, setLocale), [locale, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -1,4 +1,6 @@
 import { useState } from "react";
+import { errorKind } from "../components/States.tsx";
+import { useI18n } from "../i18n/index.tsx";
 import { type FieldErrors, serverFieldErrors } from "./form-errors.ts";
 
 /**
@@ -17,7 +19,21 @@ export function useFormDraft<D extends object>(initial: D) {
       return next;
     });
   };
-  const showServerErrors = (err: unknown) => setErrors(serverFieldErrors(err));
+  const { t } = useI18n();
+  // The server's field messages are English for developers: the field gets a dictionary message
+  // chosen by the error's code (taken, unknown, invalid), in the user's language.
+  const showServerErrors = (err: unknown) => {
+    const kind = errorKind(err);
+    const text = t(
+      kind === "conflict"
+        ? "error.field.conflict"
+        : kind === "notFound"
+          ? "error.field.notFound"
+          : "error.field.invalid",
+    );
+    const fields = serverFieldErrors(err);
+    setErrors(Object.fromEntries(Object.keys(fields).map((k) => [k, text])));
+  };
   const reset = (next: D) => {
     setD(next);
     setErrors({});

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Loading, QueryError } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import { useTRPC } from "../trpc.ts";
+import { jobsInput } from "./queries.ts";
 
 /** This machine's job ledger in the range: produced, good, waste, energy per unit, time. */
 export function MachineJobs({
@@ -13,7 +14,7 @@ export function MachineJobs({
 }) {
   const { t, num, dateTime, duration } = useI18n();
   const trpc = useTRPC();
-  const q = useQuery(trpc.jobs.list.queryOptions({ machine, from: range.from, to: range.to, limit: 100 }));
+  const q = useQuery(trpc.jobs.list.queryOptions(jobsInput(machine, range)));
   return (
     <section className="panel" aria-labelledby="mjobs-title">
       <h2 id="mjobs-title">{t("machine.jobs")}</h2>

@@ -5,6 +5,7 @@ import { useI18n } from "../i18n/index.tsx";
 import { useTRPC } from "../trpc.ts";
 import { waterfallOption } from "./charts.ts";
 import { lossWaterfall } from "./losses.ts";
+import { kpiInput } from "./queries.ts";
 import { trendOption } from "./trend-charts.ts";
 
 /** Headline KPIs of the range, the ISO 22400 loss waterfall and the per-shift (or per-day) trends. */
@@ -20,9 +21,7 @@ export function MachineKpis({
   const i = useI18n();
   const { t, pct, duration } = i;
   const trpc = useTRPC();
-  const q = useQuery(
-    trpc.machinePage.trends.queryOptions({ machine, range, bucket: byShift ? "shift" : "day" }),
-  );
+  const q = useQuery(trpc.machinePage.trends.queryOptions(kpiInput(machine, range, byShift)));
   if (q.isPending) return <Loading />;
   if (q.isError) return <QueryError error={q.error} onRetry={() => q.refetch()} />;
   const k = q.data.totals;

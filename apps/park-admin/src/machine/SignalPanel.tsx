@@ -4,6 +4,7 @@ import { Chart } from "../components/Chart.tsx";
 import { Loading, QueryError } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import { useTRPC } from "../trpc.ts";
+import { signalInput } from "./queries.ts";
 import { signalOption } from "./trend-charts.ts";
 
 interface Signal {
@@ -33,11 +34,9 @@ export function SignalPanel({
   const trpc = useTRPC();
   const numeric = signals.filter((s) => s.numeric);
   const [point, setPoint] = useState<string | null>(null);
-  const chosen = point ?? numeric.find((s) => s.signal === "rate")?.point ?? numeric[0]?.point ?? null;
-  const series = useQuery({
-    ...trpc.machinePage.signal.queryOptions({ machine, range, point: chosen ?? "-" }),
-    enabled: chosen !== null,
-  });
+  // Until one is picked, the brain chooses the point (the page asked for it with the overview).
+  const series = useQuery(trpc.machinePage.signal.queryOptions(signalInput(machine, range, point)));
+  const chosen = point ?? series.data?.point ?? null;
   return (
     <div className="grid-2">
       <section className="panel" aria-labelledby="signals-title">
@@ -93,12 +92,12 @@ export function SignalPanel({
             </select>
           </label>
         )}
-        {chosen === null ? (
-          <p className="muted">{t("machine.noSignals")}</p>
-        ) : series.isPending ? (
+        {series.isPending ? (
           <Loading />
         ) : series.isError ? (
           <QueryError error={series.error} onRetry={() => series.refetch()} />
+        ) : chosen === null ? (
+          <p className="muted">{t("machine.noSignals")}</p>
         ) : series.data.points.length === 0 ? (
           <p className="muted">{t("machine.noSignalData")}</p>
         ) : (

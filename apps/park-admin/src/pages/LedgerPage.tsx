@@ -17,7 +17,7 @@ function dayMs(v: string, end = false): number | undefined {
 
 /** The printer's job ledger per order: production, waste, machine hours, kWh and settlement. */
 export function LedgerPage() {
-  const { t, num, locale, dateTime } = useI18n();
+  const { t, num, locale, dateTime, list } = useI18n();
   const trpc = useTRPC();
   const user = useUser();
   const own = user.role === "enterprise-user" ? (user.enterpriseId ?? 0) : 0;
@@ -160,7 +160,8 @@ export function LedgerPage() {
                   <th scope="row">
                     <span className="mono">{l.jobId}</span>
                     <span className="ledger-sub">
-                      {l.enterpriseName} · {l.machines.join(", ") || t("ledger.notStarted")}
+                      {nameOf(locale, { name: l.enterpriseName, nameEn: l.enterpriseNameEn })} ·{" "}
+                      {l.machines.length > 0 ? list(l.machines) : t("ledger.notStarted")}
                     </span>
                   </th>
                   <td>{l.customer || "—"}</td>

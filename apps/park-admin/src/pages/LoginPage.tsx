@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { LocaleSwitch } from "../components/LocaleSwitch.tsx";
+import { errorText } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import { navigate } from "../lib/router.tsx";
 import { errorCode, useTRPC } from "../trpc.ts";
@@ -71,7 +72,7 @@ export function LoginPage() {
           <p className="form-error" role="alert">
             {errorCode(login.error) === "UNAUTHORIZED" || errorCode(login.error) === "BAD_REQUEST"
               ? t("auth.failed")
-              : t("common.error", { message: login.error.message })}
+              : errorText(t, login.error)}
           </p>
         )}
         <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>

@@ -10,6 +10,7 @@ import { timelineOption } from "../machine/charts.ts";
 import { machineKindKey } from "../machine/kinds.ts";
 import { MachineJobs } from "../machine/MachineJobs.tsx";
 import { MachineKpis } from "../machine/MachineKpis.tsx";
+import { machinePageQueries, machineRef } from "../machine/queries.ts";
 import { SignalPanel } from "../machine/SignalPanel.tsx";
 import { useTRPC } from "../trpc.ts";
 
@@ -18,8 +19,7 @@ type RangeKey = keyof typeof RANGES;
 
 /** One machine: live signals, state timeline, loss waterfall, KPI trends, a signal chart and its jobs. */
 export function MachinePage({ machineKey: ref }: { machineKey: string }) {
-  // `/machines/12` names a machine by id (keys are unique per enterprise only), `/machines/press-01` by key.
-  const machineKey: string | number = /^\d+$/.test(ref) ? Number(ref) : ref;
+  const machineKey = machineRef(ref);
   const i = useI18n();
   const { t, locale, num } = i;
   const trpc = useTRPC();
@@ -29,11 +29,18 @@ export function MachinePage({ machineKey: ref }: { machineKey: string }) {
     setRangeKey(k);
     setRange(lastDays(RANGES[k]));
   };
-  const overview = useQuery({
-    ...trpc.machinePage.overview.queryOptions({ machine: machineKey }),
-    refetchInterval: 5_000,
-  });
-  const timeline = useQuery(trpc.machinePage.timeline.queryOptions({ machine: machineKey, range }));
+  // The panels' queries start now, in the overview's round trip, not after it answers.
+  const [overviewQ, timelineQ, trendsQ, signalQ, jobsQ] = machinePageQueries(
+    trpc,
+    machineKey,
+    range,
+    rangeKey !== "month",
+  );
+  const overview = useQuery({ ...overviewQ, refetchInterval: 5_000 });
+  const timeline = useQuery(timelineQ);
+  useQuery(trendsQ);
+  useQuery(signalQ);
+  useQuery(jobsQ);
   if (overview.isPending) return <Loading />;
   if (overview.isError) return <QueryError error={overview.error} onRetry={() => overview.refetch()} />;
   const o = overview.data;

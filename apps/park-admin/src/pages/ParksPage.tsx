@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Loading, QueryError } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
+import { nameOf } from "../lib/names.ts";
 import { Link } from "../lib/router.tsx";
 import { useTRPC } from "../trpc.ts";
 
@@ -40,7 +41,7 @@ export function ParksPage() {
                   <th scope="row">
                     <Link href={`/parks/${p.id}`}>{(locale === "en" ? p.nameEn : null) ?? p.name}</Link>
                   </th>
-                  <td>{p.cityName}</td>
+                  <td>{nameOf(locale, { name: p.cityName, nameEn: p.cityNameEn })}</td>
                   <td className="num">{num(p.enterprises)}</td>
                   <td className="num">{num(p.machines)}</td>
                 </tr>

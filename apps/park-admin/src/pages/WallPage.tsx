@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
 import { Chart, type ChartOption } from "../components/Chart.tsx";
+import { errorText } from "../components/States.tsx";
 import { type Locale, type MessageKey, useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
 import { displayToken, errorCode, type RouterOutputs, useTRPC } from "../trpc.ts";
@@ -86,7 +87,7 @@ export function WallPage() {
     const revoked = errorCode(q.error) === "UNAUTHORIZED";
     return (
       <div className="wall-message" role="alert" data-testid="wall-error">
-        {revoked ? t("wall.revoked") : t("common.error", { message: q.error.message })}
+        {revoked ? t("wall.revoked") : errorText(t, q.error)}
       </div>
     );
   }
@@ -151,7 +152,7 @@ export function WallPage() {
             <li key={i.code}>
               <span>{locale === "en" ? i.en : i.zh}</span>
               <span>
-                OEE {pct(i.oee)} · {t("wall.runningRate")} {pct(i.runningRate)}
+                {t("industry.oee")} {pct(i.oee)} · {t("wall.runningRate")} {pct(i.runningRate)}
               </span>
             </li>
           ))}

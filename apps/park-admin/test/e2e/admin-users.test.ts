@@ -78,6 +78,8 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       await form.getByRole("button", { name: "Create" }).click();
       const emailError = form.locator("[data-field-error]");
       await expect.poll(() => emailError.count()).toBe(1);
+      // In the user's language, by the error's code, not the server's English sentence.
+      expect(await emailError.textContent()).toBe("Already in use; choose another.");
       expect(await form.getByLabel("E-mail").getAttribute("aria-invalid")).toBe("true");
 
       const email = "manager.two@weft.demo";
