@@ -63,11 +63,15 @@ async function within(ms: number, what: string, p: Promise<unknown>): Promise<vo
 }
 
 /** One brain (in-memory PGlite, demo seed, serving the built dist/) and one Chromium per test file. */
-export async function startHarness(): Promise<Harness> {
+/**
+ * `background: false` starts the brain without its timers (alert rounds, coverage snapshots,
+ * retention), for a test that runs those rounds itself and counts what they did.
+ */
+export async function startHarness(opts: { background?: boolean } = {}): Promise<Harness> {
   mkdirSync(RESULTS, { recursive: true });
   const db = await createDb();
   const demo = await seedDemo(db);
-  const brain = await startBrain({ db, port: 0, staticDir: DIST });
+  const brain = await startBrain({ db, port: 0, staticDir: DIST, background: opts.background ?? true });
   // Playwright gives each launch a fresh temporary profile (user-data-dir).
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   return {
