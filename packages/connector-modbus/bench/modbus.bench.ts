@@ -12,7 +12,6 @@
  */
 import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type ProcessTree, spawnNodeTs } from "@weft/test-processes";
 import { ModbusConnector } from "../src/connector.ts";
@@ -45,18 +44,7 @@ async function startSimulator(floats: number): Promise<Sim> {
     String(floats),
   ]);
   tree.child.stderr?.resume();
-  const lines = createInterface({ input: tree.child.stdout as NodeJS.ReadableStream });
-  const port = await new Promise<number>((resolve, reject) => {
-    tree.child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-    lines.on("line", (line) => {
-      try {
-        const msg = JSON.parse(line) as { port?: number };
-        if (typeof msg.port === "number") resolve(msg.port);
-      } catch {
-        // not a log line
-      }
-    });
-  });
+  const port = await tree.announced((m) => (typeof m.port === "number" ? m.port : undefined));
   return { port, tree };
 }
 

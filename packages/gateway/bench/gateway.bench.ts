@@ -13,7 +13,6 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { BatchReading } from "@weft/core";
 import { createDb, type DbHandle } from "@weft/db";
@@ -173,18 +172,7 @@ async function startSimulator(seed: number): Promise<{ port: number; tree: Proce
     String(FLOATS),
   ]);
   tree.child.stderr?.resume();
-  const lines = createInterface({ input: tree.child.stdout as NodeJS.ReadableStream });
-  const port = await new Promise<number>((resolve, reject) => {
-    tree.child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-    lines.on("line", (line) => {
-      try {
-        const msg = JSON.parse(line) as { port?: number };
-        if (typeof msg.port === "number") resolve(msg.port);
-      } catch {
-        // not a log line
-      }
-    });
-  });
+  const port = await tree.announced((m) => (typeof m.port === "number" ? m.port : undefined));
   return { port, tree };
 }
 

@@ -35,6 +35,17 @@ const PARENT = new URL("../test/fixtures/parent.ts", import.meta.url).pathname;
 const TSX = new URL("../../../node_modules/tsx/dist/cli.mjs", import.meta.url).pathname;
 
 describe("process trees", () => {
+  it("announced() skips lines until one picks a value, and rejects when the leader exits first", async () => {
+    const t = spawnTree("sh", [
+      "-c",
+      "echo starting; echo '{\"level\":30}'; echo '{\"port\":4321}'; sleep 300",
+    ]);
+    await expect(t.announced((m) => (typeof m.port === "number" ? m.port : undefined))).resolves.toBe(4321);
+    await t.stop();
+    const quiet = spawnTree("sh", ["-c", "echo no-port; exit 3"]);
+    await expect(quiet.announced((m) => m.port)).rejects.toThrow(/exited \(3\) before announcing/);
+  });
+
   it("stop() ends the leader and every process it started", async () => {
     const t = spawnTree("sh", ["-c", "sleep 300 & echo $!; sleep 300"]);
     const grandchild = Number(await firstLine(t.child.stdout));

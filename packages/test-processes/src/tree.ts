@@ -1,4 +1,5 @@
 import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { track } from "./registry.ts";
 
@@ -112,6 +113,36 @@ export class ProcessTree {
       throw new Error(`still running after ${timeoutMs} ms (killed); stderr:\n${stderr}`);
     }
     return { ...(await this.exited), stdout, stderr };
+  }
+
+  /**
+   * The first stdout line that is JSON and for which `pick` returns a value (e.g. a server's
+   * `{"port": …}` announcement); rejects when the leader exits first. Other lines are skipped.
+   * @example const port = await tree.announced((m) => (typeof m.port === "number" ? m.port : undefined));
+   */
+  announced<T>(pick: (msg: Record<string, unknown>) => T | undefined): Promise<T> {
+    const stdout = this.child.stdout;
+    if (!stdout) return Promise.reject(new Error("announced() needs a piped stdout"));
+    const lines = createInterface({ input: stdout });
+    return new Promise<T>((resolve, reject) => {
+      void this.exited.then(({ code, signal }) =>
+        reject(new Error(`exited (${signal ?? code}) before announcing`)),
+      );
+      lines.on("line", (line) => {
+        let msg: unknown;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          return; // not a JSON line
+        }
+        if (msg === null || typeof msg !== "object") return;
+        const v = pick(msg as Record<string, unknown>);
+        if (v !== undefined) {
+          lines.close();
+          resolve(v);
+        }
+      });
+    });
   }
 
   /** SIGKILL the whole tree at once (synchronous; safe in an exit handler). */
