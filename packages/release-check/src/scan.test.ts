@@ -18,6 +18,12 @@ describe("import specifiers", () => {
     const code = `copy t from '/dev/blob'; import("x").T[number];\nimport a from "./a.js";\nimport "side";\nexport { b } from '@s/b/deep';\nconst c = await import("c");\nrequire("d");`;
     expect(importSpecifiers(code).sort()).toEqual(["./a.js", "@s/b/deep", "c", "d", "side", "x"]);
   });
+  it("reads multi-line and type imports, and not SQL's `from 'x'` inside a template literal", () => {
+    const code =
+      'import {\n  a,\n  type B,\n} from "./a.js";\nexport * from "e";\nimport type { T } from "t";\n' +
+      "export const q = sql`select 1 from t where s is not distinct from 'rate'`;\nexport { z } from 'z';";
+    expect(importSpecifiers(code).sort()).toEqual(["./a.js", "e", "t", "z"]);
+  });
   it("names the package of any specifier", () => {
     fc.assert(
       fc.property(

@@ -22,7 +22,9 @@ export interface Manifest {
 }
 
 const SPECIFIER = [
-  /\bfrom\s*["']([^"']+)["']/g,
+  // `from` only in an import or export statement: SQL in a template literal (`is not distinct
+  // from 'rate'`) is not an import. The statement cannot cross a quote, backtick or semicolon.
+  /\b(?:import|export)\b[^;'"`]*?\bfrom\s*["']([^"']+)["']/g,
   /\bimport\s*["']([^"']+)["']/g,
   /\bimport\(\s*["']([^"']+)["']\s*\)/g,
   /\brequire\(\s*["']([^"']+)["']\s*\)/g,
