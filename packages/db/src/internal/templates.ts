@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +25,32 @@ export function migrationsKey(): string {
   return h.digest("hex").slice(0, 16);
 }
 
+const STALE_TEMPLATE_MS = 24 * 3_600_000;
+
 let pgliteDump: Promise<Blob> | undefined;
+
+/**
+ * Delete PGlite template dumps in `dir` other than `keep` that nobody has written for a day.
+ * Another checkout (a second clone, a worktree) has its own key and may be running its tests
+ * right now: deleting its fresh template would make each of its workers re-run every migration.
+ */
+export async function pruneStaleTemplates(dir: string, keep: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const f of await readdir(dir)) {
+    const other = join(dir, f);
+    if (!/^weft-db-pglite-[0-9a-f]{16}\.tar$/.test(f) || other === keep) continue;
+    const written = (await stat(other).catch(() => undefined))?.mtimeMs ?? now;
+    if (
+      now - written > STALE_TEMPLATE_MS &&
+      (await unlink(other).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(f);
+  }
+  return removed;
+}
 
 /** A migrated PGlite data dir as a Blob (cached on disk across test workers, and in memory). */
 export function pgliteTemplate(): Promise<Blob> {
@@ -41,11 +66,7 @@ export function pgliteTemplate(): Promise<Blob> {
         const tmp = `${file}.${process.pid}.tmp`;
         await writeFile(tmp, new Uint8Array(await dump.arrayBuffer()));
         await rename(tmp, file); // atomic publish; a concurrent writer just replaces it with an equal file
-        for (const f of await readdir(tmpdir())) {
-          if (/^weft-db-pglite-[0-9a-f]{16}\.tar$/.test(f) && join(tmpdir(), f) !== file) {
-            await unlink(join(tmpdir(), f)).catch(() => undefined); // outdated template
-          }
-        }
+        await pruneStaleTemplates(tmpdir(), file);
         return dump;
       } finally {
         await h.close();
