@@ -55,7 +55,8 @@ describe("demo history", () => {
           }
         },
       ),
-      { numRuns: 20 },
+      // C34 with this seed once ran a 1 s stretch past a window's end, so segments overlapped.
+      { numRuns: 20, examples: [["C34", 2007179671]] },
     );
   });
 

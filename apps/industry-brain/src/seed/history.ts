@@ -147,7 +147,9 @@ export function historySegments(
       const toJobEnd = (unitsLeft / rate) * 1000;
       const eventRate = (p.microstopsPerHour + p.breakdownsPerHour) / HOUR;
       const toEvent = -Math.log(1 - rnd()) / eventRate;
-      const d = Math.max(1000, Math.min(toJobEnd, toEvent, w.end - t));
+      // A stretch runs at least a second, but never past its window: a longer one would overlap
+      // the next window's segments and count the same time twice.
+      const d = Math.min(Math.max(1000, Math.min(toJobEnd, toEvent)), w.end - t);
       push(t, t + d, "running", rate * (1 - p.scrap), rate * p.scrap);
       unitsLeft -= (rate * d) / 1000;
       t += d;
