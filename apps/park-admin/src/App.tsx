@@ -58,8 +58,10 @@ export function App() {
 
 function SignedInApp({ path, route }: { path: string; route: Route }) {
   const me = useMe();
-  const { t } = useI18n();
+  const { t, setTimeZone } = useI18n();
   const user = me.data ?? null;
+  const zone = user?.timeZone ?? undefined;
+  useEffect(() => setTimeZone(zone), [zone, setTimeZone]);
 
   useEffect(() => {
     if (me.isPending) return;

@@ -1,5 +1,5 @@
 import { WeftError } from "@weft/core";
-import { sessions, users } from "@weft/db/schema";
+import { cities, enterprises, parks, sessions, users } from "@weft/db/schema";
 import { and, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit.ts";
@@ -11,7 +11,7 @@ import {
   reserveAttempt,
   tooManyAttempts,
 } from "../auth/login-throttle.ts";
-import { loadUserPrincipal, readCookie, resolveSession } from "../auth/principal.ts";
+import { loadUserPrincipal, readCookie, resolveSession, type UserPrincipal } from "../auth/principal.ts";
 import { checkRateLimit } from "../auth/rate-limit.ts";
 import type { BrainContext } from "../context.ts";
 import { createTRPCRouter, publicProcedure, selfProcedure } from "../trpc.ts";
@@ -41,7 +41,43 @@ const Me = z.object({
   enterpriseId: z.number().nullable(),
   parkIds: z.array(z.number()),
   locale: z.string().nullable(),
+  /** The IANA zone the user's data lives in (their enterprise's, else their city's): shifts, days and times are shown in it. */
+  timeZone: z.string().nullable(),
 });
+
+/**
+ * The zone a user's pages are shown in: the enterprise's for an enterprise user, else the city's
+ * (a park manager's through their parks). Shown dates must match the brain's day and shift buckets,
+ * which are cut in this zone, whatever zone the browser is in.
+ */
+async function timeZoneOf(ctx: Pick<BrainContext, "handle">, u: UserPrincipal): Promise<string | null> {
+  const { db } = ctx.handle;
+  if (u.enterpriseId !== null) {
+    const [e] = await db
+      .select({ z: enterprises.timeZone })
+      .from(enterprises)
+      .where(eq(enterprises.id, u.enterpriseId));
+    if (e) return e.z;
+  }
+  if (u.cityId !== null) {
+    const [c] = await db.select({ z: cities.timeZone }).from(cities).where(eq(cities.id, u.cityId));
+    if (c) return c.z;
+  }
+  const parkId = u.parkIds[0];
+  if (parkId !== undefined) {
+    const [c] = await db
+      .select({ z: cities.timeZone })
+      .from(parks)
+      .innerJoin(cities, eq(cities.id, parks.cityId))
+      .where(eq(parks.id, parkId));
+    if (c) return c.z;
+  }
+  return null;
+}
+
+async function withTimeZone(ctx: Pick<BrainContext, "handle">, u: UserPrincipal | null) {
+  return u ? { ...u, timeZone: await timeZoneOf(ctx, u) } : null;
+}
 
 export const authRouter = createTRPCRouter({
   /** Sign in: sets an httpOnly, SameSite=Lax session cookie. Rate-limited per e-mail and per address. */
@@ -95,6 +131,7 @@ export const authRouter = createTRPCRouter({
       const expiresAt = new Date(now + ctx.settings.sessionTtlMs);
       // Loaded before the transaction: embedded PGlite has a single connection.
       const principal = await loadUserPrincipal(ctx, u);
+      const timeZone = await timeZoneOf(ctx, principal);
       await db.transaction(async (tx) => {
         await tx
           .delete(sessions)
@@ -113,7 +150,7 @@ export const authRouter = createTRPCRouter({
       ctx.setCookie(sessionCookie(ctx, token, Math.floor(ctx.settings.sessionTtlMs / 1000)));
       await forgetAttempts(db, pairKey);
       await rememberAddress(db, input.email, ip, now);
-      return principal;
+      return { ...principal, timeZone };
     }),
 
   /** Sign out: deletes the session and clears the cookie. */
@@ -133,7 +170,7 @@ export const authRouter = createTRPCRouter({
   /** The signed-in user, or null. */
   me: publicProcedure("says who the caller is, or null")
     .output(Me.nullable())
-    .query(({ ctx }) => resolveSession(ctx)),
+    .query(async ({ ctx }) => withTimeZone(ctx, await resolveSession(ctx))),
 
   /** Change one's own password (all other sessions end). */
   changePassword: selfProcedure("changes the caller's own password only")

@@ -149,6 +149,8 @@ export const displayRouter = createTRPCRouter({
       const machinesTotal = Object.values(byState).reduce((s, n) => s + n, 0);
       return {
         now,
+        /** The zone the screen shows times in: the control room's city, whatever the screen's own clock says. */
+        timeZone: city.timeZone,
         city: { id: city.id, name: city.name, nameEn: city.nameEn },
         park: park ? { id: park.id, name: park.name, nameEn: park.nameEn } : null,
         coverage: {

@@ -48,6 +48,9 @@ type Params = Record<string, string | number>;
 export interface I18n {
   locale: Locale;
   setLocale: (l: Locale) => void;
+  /** The IANA zone dates and times are shown in (the user's city or enterprise); undefined: the browser's. */
+  timeZone: string | undefined;
+  setTimeZone: (z: string | undefined) => void;
   t: (key: MessageKey, params?: Params) => string;
   /** A number per locale (grouping, decimals). */
   num: (n: number | null | undefined, digits?: number) => string;
@@ -80,7 +83,12 @@ export function initialLocale(): Locale {
   return "zh-CN";
 }
 
-export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
+export function makeI18n(
+  locale: Locale,
+  setLocale: (l: Locale) => void,
+  timeZone?: string,
+  setTimeZone: (z: string | undefined) => void = () => {},
+): I18n {
   const m = messagesOf(locale);
   const nf = new Map<number, Intl.NumberFormat>();
   const numFmt = (digits: number) => {
@@ -91,8 +99,11 @@ export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
     }
     return f;
   };
-  const dt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
-  const d = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+  // The brain cuts days and shifts in the city's zone: a browser elsewhere (or in UTC) must not
+  // shift a day's label to the day before or show a day shift as starting at midnight.
+  const zone = validZone(timeZone);
+  const dt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
+  const d = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone });
   const dash = "—";
   // A conjunction list: 甲、乙和丙 / A, B, and C (a "unit" list runs Chinese items together).
   const lf = new Intl.ListFormat(locale, { style: "long", type: "conjunction" });
@@ -111,6 +122,8 @@ export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
   return {
     locale,
     setLocale,
+    timeZone: zone,
+    setTimeZone,
     ago: (ms) => (ms < 10_000 ? m["time.justNow"] : format(m["common.ago"], { value: duration(ms) })),
     t: (key, params) => format(m[key], params),
     num: (n, digits = 0) =>
@@ -124,6 +137,17 @@ export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
     list: (items) => lf.format(items),
     duration,
   };
+}
+
+/** A zone Intl knows, else undefined (the browser's): a bad zone from the server must not break every page. */
+function validZone(z: string | undefined): string | undefined {
+  if (!z) return undefined;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: z });
+    return z;
+  } catch {
+    return undefined;
+  }
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -142,7 +166,11 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
     document.documentElement.lang = locale;
     document.title = messagesOf(locale)["app.title"];
   }, [locale]);
-  const value = useMemo(() => makeI18n(locale, setLocale), [locale, setLocale]);
+  const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
+  const value = useMemo(
+    () => makeI18n(locale, setLocale, timeZone, setTimeZone),
+    [locale, setLocale, timeZone],
+  );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -6,18 +6,19 @@ import { Loading, QueryError } from "../components/States.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import { downloadBase64, nameOf } from "../lib/names.ts";
 import { useUser } from "../lib/session.tsx";
+import { zoneMidnight } from "../lib/zone.ts";
 import { useTRPC } from "../trpc.ts";
 
-/** A local date (yyyy-mm-dd) to epoch ms at local midnight; `end` gives the next midnight. */
-function dayMs(v: string, end = false): number | undefined {
+/** A date (yyyy-mm-dd) to epoch ms at that day's midnight in the data's zone; `end` gives the next midnight. */
+function dayMs(v: string, timeZone: string | undefined, end = false): number | undefined {
   if (!v) return undefined;
   const [y, m, d] = v.split("-").map(Number);
-  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + (end ? 1 : 0)).getTime();
+  return zoneMidnight(y ?? 1970, m ?? 1, (d ?? 1) + (end ? 1 : 0), timeZone);
 }
 
 /** The printer's job ledger per order: production, waste, machine hours, kWh and settlement. */
 export function LedgerPage() {
-  const { t, num, locale, dateTime, list } = useI18n();
+  const { t, num, locale, dateTime, list, timeZone } = useI18n();
   const trpc = useTRPC();
   const user = useUser();
   const own = user.role === "enterprise-user" ? (user.enterpriseId ?? 0) : 0;
@@ -31,8 +32,8 @@ export function LedgerPage() {
     ...(f.enterprise ? { enterprise: f.enterprise } : {}),
     ...(f.machine ? { machine: f.machine } : {}),
     ...(f.customer ? { customer: f.customer } : {}),
-    ...(f.from ? { from: dayMs(f.from) } : {}),
-    ...(f.to ? { to: dayMs(f.to, true) } : {}),
+    ...(f.from ? { from: dayMs(f.from, timeZone) } : {}),
+    ...(f.to ? { to: dayMs(f.to, timeZone, true) } : {}),
   };
   const q = useQuery(trpc.orders.ledger.queryOptions(input));
   const qc = useQueryClient();

@@ -59,7 +59,7 @@ function useOeeChart(w: Wall | undefined, locale: Locale, label: string): ChartO
 
 /** The wall display (数据大屏): full-screen, refreshed every 30 s, read with a display token. */
 export function WallPage() {
-  const { t, pct, num, dateTime, locale, setLocale } = useI18n();
+  const { t, pct, num, dateTime, locale, setLocale, setTimeZone } = useI18n();
   const trpc = useTRPC();
   const token = displayToken();
   useEffect(() => {
@@ -74,6 +74,8 @@ export function WallPage() {
     retry: false,
   });
   const oee = useOeeChart(q.data, locale, t("wall.oeeByIndustry"));
+  const zone = q.data?.timeZone;
+  useEffect(() => setTimeZone(zone), [zone, setTimeZone]);
   useEffect(() => {
     if (q.data) document.title = t("wall.title", { name: nameOf(locale, q.data.park ?? q.data.city) });
   }, [q.data, locale, t]);

@@ -99,11 +99,12 @@ export function userOf(demo: DemoSeed, role: string): { email: string; password:
 export async function signedIn(
   h: Harness,
   role: string,
-  opts: { locale?: "zh-CN" | "en"; viewport?: { width: number; height: number } } = {},
+  opts: { locale?: "zh-CN" | "en"; viewport?: { width: number; height: number }; timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({
     viewport: opts.viewport ?? VIEWPORTS.desktop,
     acceptDownloads: true,
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
   });
   if (opts.locale) {
     await context.addInitScript((l) => {

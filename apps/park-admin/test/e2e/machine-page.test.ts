@@ -77,6 +77,23 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     });
   }
 
+  it("shows times in the enterprise's zone, the same in a browser set to UTC or to Los Angeles as in Shanghai", async () => {
+    const jobTimes = async (timezoneId: string) => {
+      const { context, page } = await signedIn(h, "enterprise-user", { locale: "en", timezoneId });
+      await page.goto(`${h.url}/machines/press-01`);
+      const rows = page.getByTestId("machine-jobs").locator("tbody tr");
+      await rows.first().waitFor();
+      const times = await rows.locator("td:last-child").allTextContents();
+      await context.close();
+      return times;
+    };
+    const shanghai = await jobTimes("Asia/Shanghai");
+    expect(shanghai.length).toBeGreaterThan(0);
+    // Before, a UTC browser showed every job 8 hours early and a day shift as starting at midnight.
+    expect(await jobTimes("UTC")).toEqual(shanghai);
+    expect(await jobTimes("America/Los_Angeles")).toEqual(shanghai);
+  });
+
   it("answers NOT_FOUND for a machine outside the caller's walls, as a page that says so", async () => {
     const { context, page } = await signedIn(h, "enterprise-user", { locale: "en" });
     await page.goto(`${h.url}/machines/robot-cell-01`);
