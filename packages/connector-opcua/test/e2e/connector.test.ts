@@ -13,10 +13,13 @@ let pki: { folder: string; acceptUnknownServerCertificate: boolean };
 
 beforeAll(async () => {
   dir = await tempDir("weft-opcua-conn-");
-  // a printing line of 2 presses; the server allows only 4 monitored items per subscription
+  // a printing line of 2 presses; the server allows only 4 monitored items per subscription.
+  // No faults of their own: at 600× a press jammed every ~12 s of wall time, so whether the test's
+  // InjectFault found it up (true) or already down (false) was a race.
   sim = await startSim({
     presses: 2,
     speed: 600,
+    tuning: { jamMtbfS: 1e12, breakdownMtbfS: 1e12 },
     limits: { maxMonitoredItemsPerSubscription: 4 },
     pkiFolder: join(dir.path, "server"),
   });
@@ -194,6 +197,9 @@ describe("subscriptions against the press simulator", () => {
     const res = await c.call("ns=1;s=Press2", "ns=1;s=Press2.InjectFault", ["BreakDown"]);
     expect(res).toEqual({ status: "Good", outputs: [true] });
     expect(sim.snapshot(1).deviceStatus).toBe("Down");
+    // Already down (a breakdown lasts ≥ 2 s of wall time at 600×): the method says so.
+    const again = await c.call("ns=1;s=Press2", "ns=1;s=Press2.InjectFault", ["BreakDown"]);
+    expect(again).toEqual({ status: "Good", outputs: [false] });
     const bad = await c.call("ns=1;s=Press2", "ns=1;s=Press2.InjectFault", ["Nonsense"]);
     expect(bad.status).toBe("BadInvalidArgument");
   });
