@@ -42,7 +42,7 @@ export function LedgerPage() {
       downloadBase64(await qc.fetchQuery(trpc.orders.export.queryOptions({ ...input, locale }))),
   });
   const money = new Intl.NumberFormat(locale, { style: "currency", currency: "CNY" });
-  const hours = new Intl.NumberFormat(locale, { style: "unit", unit: "hour", maximumFractionDigits: 1 });
+  const hours = new Intl.NumberFormat(locale, { style: "unit", unit: "hour", maximumFractionDigits: 2 });
   const h = (s: number) => hours.format(s / 3600);
   return (
     <section className="stack" aria-labelledby="ledger-title">
