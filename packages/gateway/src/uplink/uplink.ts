@@ -78,8 +78,11 @@ export class Uplink {
    * current wire seqs. A definite answer for a batch (stored, duplicate, refused, conflict on it)
    * takes it out. `resync` settles these before it renumbers anything (see there).
    *
-   * Kept in memory only: a gateway restarted between such an upload and a SEQ_CONFLICT no longer
-   * knows the batch may be stored, and a renumbering can then store it a second time.
+   * Kept in memory only (the known gap): a gateway restarted or crashed while an upload was
+   * unanswered no longer knows its batches may be stored; if it then meets a SEQ_CONFLICT at or
+   * below them before an upload of them is answered, the renumbering stores them a second time.
+   * Closing it would take persisting "sent, not answered" before each upload (a cursor fsync per
+   * upload, or seqs reserved in blocks and every reserved one resent after a restart).
    */
   private readonly maybeStored = new Set<number>();
   private readonly s: Omit<UplinkStatus, "compression" | "bytesOnWire" | "bytesRaw" | "drainPerSecond"> = {
