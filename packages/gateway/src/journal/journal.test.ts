@@ -41,6 +41,30 @@ function drain(j: Journal): number[] {
 }
 
 describe("Journal", () => {
+  it("keeps batches marked delivered out of a renumbering's range, across a reopen", () => {
+    // The uplink settles batches the brain may hold before a renumbering and marks them delivered:
+    // they must never go out again under a new wire seq, and be acknowledged in order.
+    const dir = tmpDir();
+    const j = open(dir);
+    for (let i = 0; i < 8; i++) j.append(batch(2, 1000 * i));
+    j.markDelivered([5, 6, 7, 8]);
+    j.renumberFrom(1, 9);
+    j.close();
+    const k = open(dir);
+    expect([5, 6, 7, 8].map((l) => k.isDelivered(l))).toEqual([true, true, true, true]);
+    const toSend = k.records(0, Number.POSITIVE_INFINITY, 100).filter((r) => !k.isDelivered(r.seq));
+    expect(toSend.map((r) => [r.seq, k.wireSeq(r.seq)])).toEqual([
+      [1, 9],
+      [2, 10],
+      [3, 11],
+      [4, 12],
+    ]);
+    k.ack(4);
+    expect(k.nextPendingSeq(4)).toBe(5);
+    expect(k.isDelivered(5)).toBe(true);
+    k.close();
+  });
+
   it("replays unacknowledged batches in order with the same seq and timestamps after reopening", () => {
     const dir = tmpDir();
     const j = open(dir, { segmentBytes: 2048, maxBytes: 1 << 20 });

@@ -72,6 +72,19 @@ export class Uplink {
   private readonly drain: RateMeter;
   private lastAcked = 0;
   private lastLossCheck = 0;
+  /**
+   * Local seqs of batches whose last upload ended without a definite answer (a timeout, a reset
+   * connection, a 5xx that may have come after the commit): the brain may hold them under their
+   * current wire seqs. A definite answer for a batch (stored, duplicate, refused, conflict on it)
+   * takes it out. `resync` settles these before it renumbers anything (see there).
+   *
+   * Kept in memory only (the known gap): a gateway restarted or crashed while an upload was
+   * unanswered no longer knows its batches may be stored; if it then meets a SEQ_CONFLICT at or
+   * below them before an upload of them is answered, the renumbering stores them a second time.
+   * Closing it would take persisting "sent, not answered" before each upload (a cursor fsync per
+   * upload, or seqs reserved in blocks and every reserved one resent after a restart).
+   */
+  private readonly maybeStored = new Set<number>();
   private readonly s: Omit<UplinkStatus, "compression" | "bytesOnWire" | "bytesRaw" | "drainPerSecond"> = {
     connected: false,
     state: "sending",
@@ -193,6 +206,7 @@ export class Uplink {
       const next = journal.nextPendingSeq(this.lastAcked);
       if (next === null || !(done.has(next) || journal.isDelivered(next))) return;
       done.delete(next);
+      this.maybeStored.delete(next);
       this.drain.add(journal.ack(next));
       this.lastAcked = next;
     }
@@ -203,11 +217,15 @@ export class Uplink {
       this.o.fault?.("before-send");
       const res = await this.o.client.push(upload.body, signal);
       this.o.fault?.("after-commit");
+      for (const l of upload.locals) this.maybeStored.delete(l);
       if (res.rejected.length) this.keepRejected(upload, res);
       this.succeeded(upload, res);
       return { upload, ok: true };
     } catch (err) {
-      if (signal.aborted) return { upload, ok: false, failure: null };
+      if (signal.aborted) {
+        for (const l of upload.locals) this.maybeStored.add(l);
+        return { upload, ok: false, failure: null };
+      }
       const failure =
         err instanceof BrainCallError
           ? err.failure
@@ -221,8 +239,30 @@ export class Uplink {
               conflict: null,
               tooLarge: false,
             } satisfies Failure);
+      this.noteUncertainty(upload, failure);
       this.failed(upload, failure);
       return { upload, ok: false, failure };
+    }
+  }
+
+  /**
+   * What a failed upload says about whether the brain holds its batches. A transient failure
+   * says nothing (the brain may have stored them and the answer got lost); a refusal or a
+   * conflict stores nothing of the upload, but only about the batch it names (or the only batch)
+   * does it say that no earlier upload stored it either.
+   */
+  private noteUncertainty(upload: Upload, f: Failure): void {
+    if (f.kind === "transient") {
+      for (const l of upload.locals) this.maybeStored.add(l);
+      return;
+    }
+    if (upload.locals.length === 1 && (f.kind === "conflict" || f.kind === "rejected")) {
+      this.maybeStored.delete(upload.locals[0] as number);
+      return;
+    }
+    if (f.kind === "conflict") {
+      const at = upload.parts.findIndex((p) => p.seq === f.conflict?.seq);
+      if (at >= 0) this.maybeStored.delete(upload.locals[at] as number);
     }
   }
 
@@ -334,13 +374,36 @@ export class Uplink {
   }
 
   /**
-   * The brain has (some of) these seqs with other readings: ask it for its last seq, keep what it
-   * already accepted from us out of order, and renumber the rest above its last seq.
+   * The brain has (some of) these seqs with other readings: settle the batches it may hold from
+   * uploads whose answer was lost, ask it for its last seq, keep what it already accepted from us
+   * out of order, and renumber the rest above its last seq.
+   *
+   * A batch renumbered while the brain holds it under its old seq would be stored twice, so
+   * nothing is renumbered while any batch from the conflict on is uncertain: each is first sent
+   * again under its old seq (see {@link settleMaybeStored}); if that too gets no definite answer,
+   * this backs off and returns, and the loop meets the conflict again.
    */
   private async resync(upload: Upload, f: Failure, done: Set<number>, signal: AbortSignal): Promise<void> {
     const { journal } = this.o;
     const at = upload.parts.findIndex((p) => p.seq === f.conflict?.seq);
     const local = upload.locals[Math.max(0, at)] as number;
+    const settled = await this.settleMaybeStored(local, signal);
+    if (!settled) {
+      if (signal.aborted) return;
+      const wait = this.backoff.next();
+      this.o.logger.warn(
+        {
+          seq: f.conflict?.seq,
+          localSeq: local,
+          uncertain: this.uncertainFrom(local).length,
+          retryInMs: wait,
+        },
+        "seq conflict: the brain may hold batches whose answer was lost; not renumbering until it answers for them",
+      );
+      await sleep(wait, signal);
+      return;
+    }
+    // After the resends: the brain's last seq may have grown by them.
     let lastSeq = f.conflict?.lastSeq ?? 0;
     try {
       lastSeq = Math.max(lastSeq, (await this.o.client.state(undefined, signal)).lastSeq ?? 0);
@@ -348,13 +411,88 @@ export class Uplink {
       await sleep(this.backoff.next(), signal);
       return; // try again: the next send meets the same conflict
     }
+    // Delivered batches are never sent again: renumbering them only skips their new wire seqs.
     journal.markDelivered([...done].filter((d) => d > local));
     journal.renumberFrom(local, lastSeq + 1);
     this.s.renumberings++;
     this.o.logger.error(
-      { seq: f.conflict?.seq, localSeq: local, brainLastSeq: lastSeq, newSeq: journal.wireSeq(local) },
+      {
+        seq: f.conflict?.seq,
+        localSeq: local,
+        brainLastSeq: lastSeq,
+        newSeq: journal.wireSeq(local),
+        resolvedByResend: settled.delivered,
+        notOurs: settled.notOurs,
+      },
       "seq conflict: the brain holds this seq with other readings (a restored or reused data dir?); unsent batches renumbered, nothing lost",
     );
+  }
+
+  /** Maybe-stored batches from `local` on that are still pending, in seq order. */
+  private uncertainFrom(local: number): number[] {
+    const { journal } = this.o;
+    return [...this.maybeStored]
+      .filter((l) => l >= local && l > this.lastAcked && !journal.isDelivered(l))
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * Send every maybe-stored batch from `local` on again under its current (old) wire seq and act
+   * on the answer: stored or duplicate → delivered (persisted, so it is never renumbered nor sent
+   * again); a conflict on it or a refusal → the brain does not hold it, it is renumbered with the
+   * rest. Consecutive ones go merged as the loop merges them; an upload that conflicts settles the
+   * batch the brain names, and after a refusal they go one by one. null when one of them still got
+   * no definite answer (nothing is renumbered then); else how many were delivered, how many not ours.
+   */
+  private async settleMaybeStored(
+    local: number,
+    signal: AbortSignal,
+  ): Promise<{ delivered: number; notOurs: number } | null> {
+    const { journal } = this.o;
+    const maxReadings = this.o.maxUploadReadings ?? 20_000;
+    let delivered = 0;
+    let notOurs = 0;
+    let oneByOne = false;
+    for (;;) {
+      const todo = this.uncertainFrom(local);
+      if (todo.length === 0) return { delivered, notOurs };
+      const recs = [];
+      let readings = 0;
+      for (const l of todo) {
+        const rec = journal.records(l - 1, Number.POSITIVE_INFINITY, 1)[0];
+        if (rec?.seq !== l || rec.count === 0) {
+          this.maybeStored.delete(l); // acknowledged or unreadable meanwhile: nothing to settle
+          continue;
+        }
+        if (recs.length > 0 && (oneByOne || recs.length >= MAX_PARTS || readings + rec.count > maxReadings))
+          break;
+        recs.push(rec);
+        readings += rec.count;
+      }
+      const upload = buildUpload(this.o.gatewayId, recs, (l) => journal.wireSeq(l), this.now());
+      if (!upload) continue;
+      const before = this.maybeStored.size;
+      const out = await this.send(upload, signal);
+      if (out.ok) {
+        journal.markDelivered(upload.locals);
+        delivered += upload.locals.length;
+        continue;
+      }
+      const kind = out.failure?.kind;
+      if (kind === "rejected" && upload.locals.length === 1) {
+        notOurs++; // refused, so not stored: the loop sends it again (renumbered) and dead-letters it
+        continue;
+      }
+      if (kind === "conflict" && this.maybeStored.size < before) {
+        notOurs += before - this.maybeStored.size;
+        continue;
+      }
+      if (kind === "conflict" || kind === "rejected") {
+        oneByOne = true;
+        continue;
+      }
+      return null; // transient, refused gateway, or stopping: still uncertain
+    }
   }
 
   /** After a power cut: ask the brain which of the batches the journal lost it has (they were delivered). */
