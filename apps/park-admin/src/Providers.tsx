@@ -27,8 +27,19 @@ function makeClients() {
   return { trpcClient, queryClient };
 }
 
+let shared: ReturnType<typeof makeClients> | null = null;
+
+/**
+ * The app's query and tRPC clients, made once. `main.tsx` makes them before React's first render,
+ * so the opening page's first requests leave while the app is still rendering, not after it.
+ */
+export function appClients(): ReturnType<typeof makeClients> {
+  shared ??= makeClients();
+  return shared;
+}
+
 export function Providers({ children }: { children: ReactNode }) {
-  const [{ trpcClient, queryClient }] = useState(makeClients);
+  const [{ trpcClient, queryClient }] = useState(appClients);
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

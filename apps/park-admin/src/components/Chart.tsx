@@ -33,10 +33,20 @@ export function Chart({
     let ro: ResizeObserver | null = null;
     void echartsReady.then(({ echarts }) => {
       if (gone) return;
-      const c = echarts.init(el, undefined, { renderer: "canvas" });
-      chart.current = c;
-      c.setOption(latest.current, { notMerge: true });
-      ro = new ResizeObserver(() => c.resize());
+      // The box's size comes from the ResizeObserver, after the browser's own layout: asked by
+      // ECharts (clientWidth, getComputedStyle) it forced a layout of the whole page per chart,
+      // which on the machine page (four charts, two tables) cost more than drawing them.
+      ro = new ResizeObserver(([entry]) => {
+        if (!entry) return;
+        const size = { width: entry.contentRect.width, height: entry.contentRect.height };
+        if (chart.current) {
+          chart.current.resize(size);
+          return;
+        }
+        const c = echarts.init(el, undefined, { renderer: "canvas", ...size });
+        chart.current = c;
+        c.setOption(latest.current, { notMerge: true });
+      });
       ro.observe(el);
     });
     return () => {

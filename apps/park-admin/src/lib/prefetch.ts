@@ -4,11 +4,12 @@ import { machinePageQueries, machineRef } from "../machine/queries.ts";
 import type { AppRouter } from "../trpc.ts";
 import { lastDays } from "./range.ts";
 import { matchRoute } from "./router.tsx";
+import { meQuery } from "./session.tsx";
 
 /**
- * Start the first queries of the page the app opens on, in the same batch as `auth.me`, so a page
- * loaded by its address costs one round trip to the brain instead of two. Only the machine page,
- * the heaviest, does this. A caller who is not signed in gets 401s that nobody shows: the app goes
+ * Start the session check (`auth.me`) and the first queries of the page the app opens on in one
+ * batch, before React's first render, so a page loaded by its address costs one round trip to the
+ * brain instead of two. Only the machine page, the heaviest, starts its own queries here. A caller who is not signed in gets 401s that nobody shows: the app goes
  * to the sign-in page, and the page's own queries run again once it mounts.
  */
 export function prefetchRoute(
@@ -17,6 +18,9 @@ export function prefetchRoute(
   trpc: TRPCOptionsProxy<AppRouter>,
 ): void {
   const route = matchRoute(path);
+  // The wall signs in with its display token and never asks who is signed in.
+  if (route.page === "wall") return;
+  void queryClient.prefetchQuery(meQuery(trpc));
   if (route.page !== "machine") return;
   const [overview, timeline, trends, signal, jobs] = machinePageQueries(
     trpc,

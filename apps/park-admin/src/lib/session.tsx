@@ -1,15 +1,23 @@
 import { useQuery } from "@tanstack/react-query";
+import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { createContext, type ReactNode, useContext } from "react";
-import { type RouterOutputs, useTRPC } from "../trpc.ts";
+import { type AppRouter, type RouterOutputs, useTRPC } from "../trpc.ts";
 
 export type SessionUser = NonNullable<RouterOutputs["auth"]["me"]>;
 
 const SessionContext = createContext<SessionUser | null>(null);
 
+/** Who is signed in: the session check every page but the wall starts with. */
+export const meQuery = (trpc: TRPCOptionsProxy<AppRouter>) => ({
+  ...trpc.auth.me.queryOptions(),
+  staleTime: 60_000,
+  retry: false,
+});
+
 /** The signed-in user; null while signed out. */
 export function useMe() {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000, retry: false });
+  return useQuery(meQuery(trpc));
 }
 
 export function SessionProvider({ user, children }: { user: SessionUser; children: ReactNode }) {

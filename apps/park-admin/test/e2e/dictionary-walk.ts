@@ -147,9 +147,85 @@ export async function visibleTexts(page: Page): Promise<string[]> {
   });
 }
 
-/** Wait until the page has settled: no request for 500 ms and no loading spinner shown. */
-export async function settled(page: Page): Promise<void> {
-  await page.waitForLoadState("networkidle");
-  await page.waitForFunction(() => !document.querySelector(".spinner"), null, { timeout: 30_000 });
-  await page.waitForTimeout(200);
+/**
+ * Installed into every page of the walk before the app's scripts (`context.addInitScript`): counts
+ * the app's requests in flight (a tRPC call counts until its body is read) and notes when the DOM or
+ * a request last changed, so `settled` can tell in the page itself when the app has come to rest.
+ * The live-state subscription is an EventSource, not a fetch: it never counts.
+ */
+export function trackActivity(): void {
+  const state = { inflight: 0, last: performance.now() };
+  (window as unknown as { __walk: typeof state }).__walk = state;
+  const touch = () => {
+    state.last = performance.now();
+  };
+  const fetch0 = window.fetch.bind(window);
+  window.fetch = async (...args: Parameters<typeof fetch>) => {
+    state.inflight++;
+    touch();
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      state.inflight--;
+      touch();
+    };
+    try {
+      const res = await fetch0(...args);
+      for (const m of ["json", "text", "arrayBuffer", "blob"] as const) {
+        const read = res[m].bind(res) as () => Promise<unknown>;
+        (res as unknown as Record<string, () => Promise<unknown>>)[m] = () => read().finally(end);
+      }
+      return res;
+    } catch (e) {
+      end();
+      throw e;
+    }
+  };
+  new MutationObserver(touch).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+  });
+}
+
+/**
+ * Open `path` in the loaded app the way its links do (History API, no reload): the bundle, the
+ * session check and the shared queries are not loaded again for every page. It passes through a
+ * path no page has first, so the page mounts afresh (no state, open dialog or form kept from the
+ * page before, as a new load would have it).
+ */
+export async function openInApp(page: Page, path: string): Promise<void> {
+  await page.evaluate(async (to) => {
+    const go = (p: string) => {
+      history.pushState(null, "", p);
+      dispatchEvent(new PopStateEvent("popstate"));
+    };
+    go("/walk-between-pages");
+    await new Promise((r) => setTimeout(r));
+    go(to);
+  }, path);
+}
+
+/**
+ * Wait until the page has settled: loaded, no request of the app in flight, no loading spinner
+ * shown, and neither the DOM nor the requests changed for `quietMs`. One wait inside the page (no
+ * round trip per poll), instead of `networkidle`'s fixed 500 ms of silence plus a fixed sleep.
+ */
+export async function settled(page: Page, quietMs = 150): Promise<void> {
+  await page.waitForFunction(
+    (quiet) => {
+      const w = (window as unknown as { __walk?: { inflight: number; last: number } }).__walk;
+      return (
+        w !== undefined &&
+        document.readyState === "complete" &&
+        w.inflight === 0 &&
+        !document.querySelector(".spinner") &&
+        performance.now() - w.last >= quiet
+      );
+    },
+    quietMs,
+    { polling: 25, timeout: 30_000 },
+  );
 }

@@ -2,7 +2,14 @@ import { enterprises, machines, parks, userParks, users } from "@weft/db/schema"
 import { backfillDemo, completeCreditCode, DEFAULT_SETTINGS } from "@weft/industry-brain";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dataStrings, settled, unaccounted, visibleTexts } from "./dictionary-walk.ts";
+import {
+  dataStrings,
+  openInApp,
+  settled,
+  trackActivity,
+  unaccounted,
+  visibleTexts,
+} from "./dictionary-walk.ts";
 import {
   apiMutation,
   chromiumMissing,
@@ -19,23 +26,30 @@ const title = chromiumMissing
 type Locale = "zh-CN" | "en";
 type Role = "city-admin" | "park-manager" | "enterprise-user" | null;
 
-/** A context in the pseudo-locale of `locale` (every dictionary string as ⟦…⟧), signed in as `role`. */
-async function pseudoPage(
-  h: Harness,
-  locale: Locale,
-  role: Role,
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await h.browser.newContext({ viewport: VIEWPORTS.desktop });
+/**
+ * A context in the pseudo-locale of `locale` (every dictionary string as ⟦…⟧), signed in as `role`.
+ * Reduced motion: the pulsing live dot and spinner (CSS only; the text is the same) would otherwise
+ * keep an idle tab drawing frames, and the wall ticker's fade-in starts its rows at opacity 0.
+ */
+async function pseudoContext(h: Harness, locale: Locale, role: Role): Promise<BrowserContext> {
+  const context = await h.browser.newContext({ viewport: VIEWPORTS.desktop, reducedMotion: "reduce" });
   await context.addInitScript((l) => {
     localStorage.setItem("weft.locale", l);
     localStorage.setItem("weft.pseudo", "1");
   }, locale);
+  await context.addInitScript(trackActivity);
   if (role)
     await context.addCookies([
       { name: DEFAULT_SETTINGS.sessionCookie, value: await newSession(h, role), url: h.url },
     ]);
-  return { context, page: await context.newPage() };
+  return context;
 }
+
+/**
+ * Pages walked at once, each lane in its own tab: one renders while another waits for the brain.
+ * More lanes than two only add tabs (a renderer each) on a 2-core runner.
+ */
+const LANES = 2;
 
 const GOOD_CODE = completeCreditCode("91331004MA2AAAAA1");
 const OTHER_CODE = completeCreditCode("91331004MA2BBBBB2");
@@ -88,7 +102,8 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     h = await startHarness();
     // Two days of history for a press and a robot cell, so charts, jobs and KPIs have data to show.
     await backfillDemo(h.db, { machineKeys: ["press-01", "robot-cell-01"], days: 2 });
-    const { context, page } = await pseudoPage(h, "en", "city-admin");
+    const context = await pseudoContext(h, "en", "city-admin");
+    const page = await context.newPage();
     await page.goto(h.url);
     const issued = await apiMutation<{ path: string }>(page, "display.tokens.issue", {
       city: h.demo.cityKey,
@@ -161,32 +176,68 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
       // The import report shows the user's own file: its names and values are data too.
       const data = [...(await dataStrings(h.db, locale)), ...IMPORT_DATA].sort((a, b) => b.length - a.length);
       const found: string[] = [];
+      const unmarked: string[] = [];
       let walked = 0;
-      const byRole = new Map<Role, [Role, string][]>();
-      for (const r of await routes()) byRole.set(r[0], [...(byRole.get(r[0]) ?? []), r]);
-      for (const [role, paths] of byRole) {
-        const { context, page } = await pseudoPage(h, locale, role);
-        for (const [, path] of paths) {
-          await page.goto(`${h.url}${path}`);
-          if (path.startsWith("/wall")) await page.reload();
+      // One context per role (its session cookie, the pseudo-locale); each lane opens its own tab in
+      // it. The pages do not depend on each other (the walk opens forms and dialogs, never saves).
+      const contexts = new Map<Role, Promise<BrowserContext>>();
+      const contextOf = (role: Role): Promise<BrowserContext> => {
+        let c = contexts.get(role);
+        if (!c) {
+          c = pseudoContext(h, locale, role);
+          contexts.set(role, c);
+        }
+        return c;
+      };
+      const queue = await routes();
+      const total = queue.length;
+      const lane = async () => {
+        let page: Page | null = null;
+        let signedInAs: Role | undefined;
+        while (queue.length > 0) {
+          // Stay with the role this lane's tab is signed in as while it has pages left.
+          const at = Math.max(
+            0,
+            queue.findIndex(([r]) => r === signedInAs),
+          );
+          const [role, path] = queue.splice(at, 1)[0] as [Role, string];
+          if (page === null || signedInAs !== role) {
+            await page?.close();
+            page = await (await contextOf(role)).newPage();
+            signedInAs = role;
+          }
+          const url = `${h.url}${path}`;
+          if (role !== null && page.url().startsWith(h.url)) {
+            // The app is loaded and signed in: open the page by the app's own router, as its links do.
+            await openInApp(page, path);
+          } else {
+            // Signed out (sign-in page, wall displays): load by address. A change of the fragment
+            // alone (one wall token after another) does not load the page, so reload it.
+            const sameDocument = page.url().split("#")[0] === url.split("#")[0];
+            await page.goto(url);
+            if (sameDocument) await page.reload();
+          }
           await settled(page);
           await interact(page, path);
           const texts = await visibleTexts(page);
           // A page with no marked string at all did not render through the dictionary.
-          expect(
-            texts.some((t) => t.includes("⟦")),
-            `${path} as ${role} shows no dictionary string`,
-          ).toBe(true);
+          if (!texts.some((t) => t.includes("⟦")))
+            unmarked.push(`${path} as ${role} shows no dictionary string`);
           for (const text of texts) {
             const rest = unaccounted(text, locale, data);
             if (rest) found.push(`${role ?? "signed out"} ${path}: "${rest}" in "${text.slice(0, 120)}"`);
           }
           walked++;
         }
-        await context.close();
-      }
-      expect(walked).toBeGreaterThan(25);
-      expect([...new Set(found)]).toEqual([]);
+        await page?.close();
+      };
+      const lanes = await Promise.allSettled(Array.from({ length: LANES }, lane));
+      for (const c of contexts.values()) await (await c).close();
+      for (const l of lanes) if (l.status === "rejected") throw l.reason;
+      expect(unmarked).toEqual([]);
+      expect(total).toBeGreaterThan(25);
+      expect(walked).toBe(total);
+      expect([...new Set(found)].sort()).toEqual([]);
     });
   }
 });
