@@ -13,7 +13,7 @@ const kpi = (ids: readonly number[], _day: number | null) => {
   const r = ids.length > 0 && run > 0 ? run / (100 * ids.length) : null;
   return { oee: r, runningRate: r };
 };
-const m = (machineId: number, entityId: number): RankMember => ({ machineId, entityId });
+const m = (key: number, entityId: number): RankMember => ({ key, entityId, machines: 1 });
 
 describe("rankings", () => {
   it("evaluates the machines of an entity together, best first, no-data last", () => {
@@ -29,5 +29,19 @@ describe("rankings", () => {
     const r = rankEntities([m(1, 1), m(2, 2), m(4, 3)], kpi, 0, "runningRate", "worst");
     expect(r.map((x) => x.entityId)).toEqual([2, 1, 3]);
     expect(r[0]?.spark).toEqual([]);
+  });
+
+  it("counts the machines of members that are whole enterprises", () => {
+    const r = rankEntities(
+      [
+        { key: 1, entityId: 7, machines: 3 },
+        { key: 3, entityId: 7, machines: 2 },
+      ],
+      kpi,
+      0,
+      "oee",
+      "best",
+    );
+    expect(r).toEqual([{ entityId: 7, machines: 5, value: 0.85, spark: [] }]);
   });
 });

@@ -64,7 +64,15 @@ export const rankingsRouter = createTRPCRouter({
               where m.id in ${visible}`,
         ),
         // Day i is tagged i; the days are the range, so the range is their sum (one pass, not two).
-        plannedSums(ctx.handle, visible, days, tz, ctx.now(), "machine"),
+        // Enterprises and parks are whole enterprises: summed per enterprise (a tenth of the rows).
+        plannedSums(
+          ctx.handle,
+          visible,
+          days,
+          tz,
+          ctx.now(),
+          input.kind === "machine" ? "machine" : "enterprise",
+        ),
       ]);
       const entityOf = (m: (typeof who)[number]) =>
         input.kind === "machine"
@@ -72,8 +80,19 @@ export const rankingsRouter = createTRPCRouter({
           : input.kind === "enterprise"
             ? Number(m.enterprise_id)
             : Number(m.park_id);
+      const members =
+        input.kind === "machine"
+          ? who.map((m) => ({ key: Number(m.id), entityId: entityOf(m), machines: 1 }))
+          : [
+              ...new Map(
+                who.map((m) => [
+                  Number(m.enterprise_id),
+                  { key: Number(m.enterprise_id), entityId: entityOf(m) },
+                ]),
+              ).values(),
+            ].map((e) => ({ ...e, machines: planned.keys.get(e.key)?.machines ?? 0 }));
       const ranked = rankEntities(
-        who.map((m) => ({ machineId: Number(m.id), entityId: entityOf(m) })),
+        members,
         (ids, day) => {
           const w = day === null ? { tag: allDays, start: from, end: to } : days[day];
           return w
