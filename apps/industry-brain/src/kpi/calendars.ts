@@ -51,19 +51,33 @@ export async function planGroups(ctx: Pick<BrainContext, "handle">, machineIds: 
     sql`select m.enterprise_id, e.time_zone, count(*) as n from machines m join enterprises e on e.id = m.enterprise_id
         where m.id in ${machineIds} group by m.enterprise_id, e.time_zone`,
   );
+  return planGroupsOf(
+    ctx,
+    rows.map((r) => ({
+      enterpriseId: Number(r.enterprise_id),
+      timeZone: r.time_zone,
+      machines: Number(r.n),
+    })),
+  );
+}
+
+/** {@link planGroups} of enterprises already counted: each with its zone and machines in scope. */
+export async function planGroupsOf(
+  ctx: Pick<BrainContext, "handle">,
+  rows: readonly { enterpriseId: number; timeZone: string; machines: number }[],
+): Promise<(PlanGroup & { enterpriseIds: number[] })[]> {
   const calendars = await loadCalendars(
     ctx,
-    rows.map((r) => Number(r.enterprise_id)),
+    rows.map((r) => r.enterpriseId),
   );
   const groups = new Map<string, PlanGroup & { enterpriseIds: number[] }>();
   for (const r of rows) {
-    const id = Number(r.enterprise_id);
-    const own = calendars.get(id);
-    const calendar = own ?? defaultCalendar(r.time_zone);
+    const own = calendars.get(r.enterpriseId);
+    const calendar = own ?? defaultCalendar(r.timeZone);
     const key = `${own ? "own" : "default"}:${JSON.stringify(calendar)}`;
     const g = groups.get(key) ?? { calendar, machines: 0, isDefault: !own, enterpriseIds: [] };
-    g.machines += Number(r.n);
-    g.enterpriseIds.push(id);
+    g.machines += r.machines;
+    g.enterpriseIds.push(r.enterpriseId);
     groups.set(key, g);
   }
   return [...groups.values()];

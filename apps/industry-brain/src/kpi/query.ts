@@ -284,6 +284,25 @@ export interface PlanGroup {
 }
 
 /**
+ * Planned time of one machine under a calendar over [from, to), remembered per calendar object: a
+ * ranking evaluates the same calendar over the same range and days for every entity (a calendar loaded
+ * for one request is dropped with it).
+ */
+const plannedMemo = new WeakMap<ShiftCalendar, Map<string, { potS: number; pdotS: number }>>();
+function plannedTimeOf(calendar: ShiftCalendar, from: number, to: number): { potS: number; pdotS: number } {
+  const memo = plannedMemo.get(calendar) ?? new Map<string, { potS: number; pdotS: number }>();
+  plannedMemo.set(calendar, memo);
+  const k = `${from}:${to}`;
+  let p = memo.get(k);
+  if (!p) {
+    const t = plannedTime(calendar, { start: from, end: to });
+    p = { potS: t.potS, pdotS: t.pdotS };
+    memo.set(k, p);
+  }
+  return p;
+}
+
+/**
  * Planned time of machine groups over [from, to): the calendar's POT/PDOT per machine where a group has
  * one, the whole range (PDOT 0) where not. `calendarS`: machine-seconds covered by a calendar, of which
  * `defaultCalendarS` by the built-in default one.
@@ -300,7 +319,7 @@ export function plannedOf(
   let defaultCalendarS = 0;
   for (const g of groups) {
     if (g.calendar) {
-      const p = plannedTime(g.calendar, { start: from, end: to });
+      const p = plannedTimeOf(g.calendar, from, to);
       potS += p.potS * g.machines;
       pdotS += p.pdotS * g.machines;
       calendarS += elapsed * g.machines;
@@ -347,10 +366,181 @@ export interface TaggedWindow {
   end: number;
 }
 
+/** What rollup sums are keyed by: the machine's enterprise, or the machine itself. */
+export type SumPer = "enterprise" | "machine";
+
+/** Tagged windows to sum rollups over, for the machines of some enterprises (all in scope when absent). */
+export interface WindowSet {
+  windows: readonly TaggedWindow[];
+  enterpriseIds?: readonly number[];
+}
+
+/**
+ * Sums of the rollups of `machineIds` over each set's tagged windows, per set, tag and key (enterprise or
+ * machine, `per`): each window is covered by the coarsest rollups that fit (as {@link sumRange}), and each
+ * table is read in one statement for all sets and windows. Calendar windows are minute-aligned, so the
+ * sums are exact.
+ */
+export async function sumSets(
+  handle: DbHandle,
+  machineIds: SQL,
+  sets: readonly WindowSet[],
+  timeZone: string,
+  per: SumPer = "enterprise",
+): Promise<Map<number, Map<number, Totals>>[]> {
+  const byTable = new Map<Table, Map<number, { tag: number; from: number; to: number }[]>>();
+  sets.forEach((set, i) => {
+    for (const w of set.windows) {
+      if (w.end <= w.start) continue;
+      for (const seg of segmentsFor(w.start, w.end, timeZone).segments) {
+        const ofTable =
+          byTable.get(seg.table) ?? new Map<number, { tag: number; from: number; to: number }[]>();
+        const list = ofTable.get(i) ?? [];
+        list.push({ tag: w.tag, from: seg.from, to: seg.to });
+        ofTable.set(i, list);
+        byTable.set(seg.table, ofTable);
+      }
+    }
+  });
+  const out = sets.map(() => new Map<number, Map<number, Totals>>());
+  const sums = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "));
+  const key = per === "machine" ? sql`r.machine_id` : sql`m.enterprise_id`;
+  const statements = [...byTable].map(([table, ofTable]) => {
+    const parts: SQL[] = [];
+    // Sets for some enterprises (one per calendar) are read in one scan: each row takes its
+    // enterprise's set(s) and that set's window tags. Before, each calendar read the table again.
+    const filtered: [number, { tag: number; from: number; to: number }[]][] = [];
+    for (const [i, segs] of ofTable) {
+      const ids = sets[i]?.enterpriseIds;
+      if (table === "machine_minute_rollups") {
+        const only = ids ? sql` and m.enterprise_id = any(${pgArray([...ids], "int4")})` : sql``;
+        parts.push(minuteSums(i, segs, machineIds, only, per));
+      } else if (ids) filtered.push([i, segs]);
+      else {
+        parts.push(sql`(select ${i}::int4 as set, w.tag, ${key} as key, ${sums}
+          from ${sql.raw(table)} r
+          join machines m on m.id = r.machine_id
+          cross join lateral (values ${sql.join(
+            layerTags(segs).map((c) => sql`(${c})`),
+            sql`, `,
+          )}) as w(tag)
+          where r.machine_id in ${machineIds}
+            and ${bucketBounds(segs)}
+            and w.tag is not null
+          group by w.tag, ${key})`);
+      }
+    }
+    if (filtered.length > 0) {
+      const layers = filtered.map(([i, segs]) => ({ set: i, columns: layerTags(segs) }));
+      const depth = Math.max(...layers.map((l) => l.columns.length));
+      const columns = Array.from(
+        { length: depth },
+        (_, d) =>
+          sql`(case s.set ${sql.join(
+            layers.flatMap((l) => {
+              const c = l.columns[d];
+              return c ? [sql`when ${l.set}::int4 then ${c}`] : [];
+            }),
+            sql` `,
+          )} end)`,
+      );
+      const pairs = filtered.flatMap(([i]) => (sets[i]?.enterpriseIds ?? []).map((e) => [e, i] as const));
+      parts.push(sql`(select s.set, w.tag, ${key} as key, ${sums}
+          from ${sql.raw(table)} r
+          join machines m on m.id = r.machine_id
+          join unnest(${pgArray(
+            pairs.map((p) => p[0]),
+            "int4",
+          )}, ${pgArray(
+            pairs.map((p) => p[1]),
+            "int4",
+          )}) as s(enterprise_id, set) on s.enterprise_id = m.enterprise_id
+          cross join lateral (values ${sql.join(
+            columns.map((c) => sql`(${c})`),
+            sql`, `,
+          )}) as w(tag)
+          where r.machine_id in ${machineIds}
+            and ${bucketBounds(filtered.flatMap(([, segs]) => segs))}
+            and w.tag is not null
+          group by s.set, w.tag, ${key})`);
+    }
+    return queryRows<Record<string, unknown> & { set: unknown; tag: unknown; key: unknown }>(
+      handle.db,
+      sql.join(parts, sql` union all `),
+    );
+  });
+  for (const rows of await Promise.all(statements)) {
+    for (const r of rows) {
+      const byTag = out[Number(r.set)];
+      if (!byTag) continue;
+      const tag = Number(r.tag);
+      const k = Number(r.key);
+      const m = byTag.get(tag) ?? new Map<number, Totals>();
+      const t = m.get(k) ?? toTotals(undefined);
+      const add = toTotals(r);
+      for (const c of ROLLUP_COLUMNS) t[c] += add[c];
+      m.set(k, t);
+      byTag.set(tag, m);
+    }
+  }
+  return out;
+}
+
+/**
+ * The rows of a rollup table that segments can hold: from the first to the last, or, for a few stretches
+ * far apart (a range's two edges), each stretch alone, so the month between is not read.
+ */
+function bucketBounds(segs: readonly { from: number; to: number }[]): SQL {
+  const stretches: { from: number; to: number }[] = [];
+  for (const x of [...segs].sort((a, b) => a.from - b.from)) {
+    const last = stretches.at(-1);
+    if (last && x.from <= last.to) last.to = Math.max(last.to, x.to);
+    else stretches.push({ from: x.from, to: x.to });
+  }
+  const range = (x: { from: number; to: number }) =>
+    sql`(r.bucket >= ${iso(x.from)}::timestamptz and r.bucket < ${iso(x.to)}::timestamptz)`;
+  if (stretches.length <= 4) return sql`(${sql.join(stretches.map(range), sql` or `)})`;
+  return range({ from: stretches[0]?.from ?? 0, to: Math.max(...stretches.map((x) => x.to)) });
+}
+
+/**
+ * The minute-rollup part of {@link sumSets}: minute segments are the edges of windows off the hour (a
+ * range's ends, a break at 12:30), minutes here and there over a long range. Scanning every minute row
+ * between the first and the last (as the hour and day tables are) read a month of minutes for an hour of
+ * edges per day (1.2 s for the demo's 8 machines × 30 days); each (machine, segment) is one range of
+ * the primary key (machine_id, bucket) instead.
+ */
+function minuteSums(
+  set: number,
+  segs: readonly { tag: number; from: number; to: number }[],
+  machineIds: SQL,
+  only: SQL,
+  per: SumPer,
+): SQL {
+  const sums = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(x.${c}), 0)::float8 as ${c}`).join(", "));
+  const inner = sql.raw(ROLLUP_COLUMNS.map((c) => `sum(r.${c}) as ${c}`).join(", "));
+  const key = per === "machine" ? sql`m.id` : sql`m.enterprise_id`;
+  return sql`(select ${set}::int4 as set, w.tag, ${key} as key, ${sums}
+      from machines m
+      cross join unnest(${pgArray(
+        segs.map((x) => x.from),
+        "int8",
+      )}, ${pgArray(
+        segs.map((x) => x.to),
+        "int8",
+      )}, ${pgArray(
+        segs.map((x) => x.tag),
+        "int4",
+      )}) as w(a, b, tag)
+      cross join lateral (select ${inner} from machine_minute_rollups r
+        where r.machine_id = m.id and r.bucket >= to_timestamp(w.a / 1000.0) and r.bucket < to_timestamp(w.b / 1000.0)) x
+      where m.id in ${machineIds}${only}
+      group by w.tag, ${key})`;
+}
+
 /**
  * Sums of the rollups of `machineIds` (restricted to `enterpriseIds` when given) over tagged windows, per
- * tag and enterprise: each window is covered by the coarsest rollups that fit (as {@link sumRange}), and
- * each table is read once for all windows. Calendar windows are minute-aligned, so the sums are exact.
+ * tag and enterprise ({@link sumSets} with one set).
  */
 export async function sumTagged(
   handle: DbHandle,
@@ -359,46 +549,13 @@ export async function sumTagged(
   timeZone: string,
   enterpriseIds?: readonly number[],
 ): Promise<Map<number, Map<number, Totals>>> {
-  const byTable = new Map<Table, { tag: number; from: number; to: number }[]>();
-  for (const w of windows) {
-    if (w.end <= w.start) continue;
-    for (const seg of segmentsFor(w.start, w.end, timeZone).segments) {
-      const list = byTable.get(seg.table) ?? [];
-      list.push({ tag: w.tag, from: seg.from, to: seg.to });
-      byTable.set(seg.table, list);
-    }
-  }
-  const out = new Map<number, Map<number, Totals>>();
-  const sums = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "));
-  const only = enterpriseIds
-    ? sql` and m.enterprise_id = any(${pgArray([...enterpriseIds], "int4")})`
-    : sql``;
-  for (const [table, segs] of byTable) {
-    const lo = Math.min(...segs.map((x) => x.from));
-    const hi = Math.max(...segs.map((x) => x.to));
-    const rows = await queryRows<Record<string, unknown> & { tag: unknown; enterprise_id: unknown }>(
-      handle.db,
-      sql`select w.tag, m.enterprise_id, ${sums}
-          from ${sql.raw(table)} r
-          join machines m on m.id = r.machine_id
-          cross join lateral ${windowTags(segs)} as w(tag)
-          where r.machine_id in ${machineIds}${only}
-            and r.bucket >= ${iso(lo)}::timestamptz and r.bucket < ${iso(hi)}::timestamptz
-            and w.tag is not null
-          group by w.tag, m.enterprise_id`,
-    );
-    for (const r of rows) {
-      const tag = Number(r.tag);
-      const ent = Number(r.enterprise_id);
-      const m = out.get(tag) ?? new Map<number, Totals>();
-      const t = m.get(ent) ?? toTotals(undefined);
-      const add = toTotals(r);
-      for (const k of ROLLUP_COLUMNS) t[k] += add[k];
-      m.set(ent, t);
-      out.set(tag, m);
-    }
-  }
-  return out;
+  const [out] = await sumSets(
+    handle,
+    machineIds,
+    [{ windows, ...(enterpriseIds ? { enterpriseIds } : {}) }],
+    timeZone,
+  );
+  return out ?? new Map();
 }
 
 /**
@@ -410,35 +567,34 @@ export async function sumTagged(
  * subscript is null. Adjacent windows share an edge, counted twice, so the row goes to the later window.
  * Windows that overlap (a total's and its series points') go to separate layers.
  */
-function windowTags(segs: readonly { tag: number; from: number; to: number }[]): SQL {
+function layerTags(segs: readonly { tag: number; from: number; to: number }[]): SQL[] {
   const layers: { tag: number; from: number; to: number }[][] = [];
   for (const x of [...segs].sort((a, b) => a.from - b.from)) {
     const layer = layers.find((l) => (l.at(-1)?.to ?? Number.NEGATIVE_INFINITY) <= x.from);
     if (layer) layer.push(x);
     else layers.push([x]);
   }
-  const columns = layers.map((l) => {
-    // Epoch ms: an int8[] constant is folded once per query; a timestamptz[] cast (stable, not
+  return layers.map((l) => {
+    // Epoch ms: a float8[] constant is folded once per query; a timestamptz[] cast (stable, not
     // immutable) was redone for every row.
     const edges = pgArray(
       l.flatMap((x) => [x.from, x.to]),
-      "int8",
+      "float8",
     );
-    const place = sql`width_bucket((extract(epoch from r.bucket) * 1000)::int8, ${edges})`;
+    // date_part is float8 (exact for epoch ms); extract() is numeric, and numeric arithmetic on every
+    // row of a month of hourly rollups was most of a city summary's time.
+    const place = sql`width_bucket(date_part('epoch', r.bucket) * 1000, ${edges})`;
     return sql`((${pgArray(
       l.map((x) => x.tag),
       "int4",
     )})[(${place} + 1) / 2 * (${place} % 2)])`;
   });
-  return sql`(values ${sql.join(
-    columns.map((c) => sql`(${c})`),
-    sql`, `,
-  )})`;
 }
 
 /**
  * Rollup sums inside the planned busy time of each group's calendar, for each tagged range: the `inside`
- * of {@link evaluate}. Returns per tag the sum over enterprises, and the per-enterprise sums.
+ * of {@link evaluate}. Returns per tag the sums per key (enterprise, or machine with `per`); all groups in
+ * one statement per rollup table.
  */
 export async function insideSums(
   handle: DbHandle,
@@ -446,18 +602,22 @@ export async function insideSums(
   groups: readonly PlanGroup[],
   ranges: readonly TaggedWindow[],
   timeZone: string,
+  per: SumPer = "enterprise",
 ): Promise<Map<number, Map<number, Totals>>> {
-  const out = new Map<number, Map<number, Totals>>();
+  const sets: WindowSet[] = [];
   for (const g of groups) {
     const cal = g.calendar;
     if (!cal) continue;
     const windows = ranges.flatMap((r) =>
       plannedBusyWindows(cal, { start: r.start, end: r.end }).map((w) => ({ tag: r.tag, ...w })),
     );
-    const part = await sumTagged(handle, machineIds, windows, timeZone, g.enterpriseIds);
+    sets.push({ windows, ...(g.enterpriseIds ? { enterpriseIds: g.enterpriseIds } : {}) });
+  }
+  const out = new Map<number, Map<number, Totals>>();
+  for (const part of await sumSets(handle, machineIds, sets, timeZone, per)) {
     for (const [tag, m] of part) {
       const o = out.get(tag) ?? new Map<number, Totals>();
-      for (const [ent, t] of m) o.set(ent, t);
+      for (const [k, t] of m) o.set(k, t);
       out.set(tag, o);
     }
   }

@@ -1,20 +1,9 @@
 import { industryDivision } from "@weft/core";
 import { type DbHandle, queryRows } from "@weft/db";
-import { plannedBusyWindows, type ShiftCalendar } from "@weft/kpi";
 import { type SQL, sql } from "drizzle-orm";
 import { connectedSql, DEFAULT_CONNECTED_WITHIN_HOURS } from "../machines/connected.ts";
-import { planGroups } from "./calendars.ts";
-import {
-  elapsedEnd,
-  evaluate,
-  insideSums,
-  type PlanGroup,
-  ROLLUP_COLUMNS,
-  segmentsFor,
-  type TimeRangeInput,
-  type Totals,
-  toTotals,
-} from "./query.ts";
+import { evaluatePlanned, type Planned, plannedSums } from "./planned.ts";
+import { segmentsFor, type TimeRangeInput } from "./query.ts";
 
 export interface GroupFigures {
   machines: number;
@@ -36,59 +25,22 @@ export interface GroupFigures {
 interface Cell {
   industry: string;
   parkId: number;
-  machines: number;
   connected: number;
-  totals: Totals;
-  /** Rollup sums inside planned busy time (see `evaluate`). */
-  inside: Totals;
-  /** Machines per enterprise with its shift calendar: planned time (POT/PDOT) comes from these. */
-  plan: PlanGroup[];
+  /** The enterprises of the cell (keys of the planned sums). */
+  enterpriseIds: number[];
 }
 
-/** Whether the calendar's busy time is all of [from, to) (round-the-clock, no breaks). */
-function coversAll(calendar: ShiftCalendar, from: number, to: number): boolean {
-  const w = plannedBusyWindows(calendar, { start: from, end: to });
-  return w.length === 1 && w[0]?.start === from && w[0]?.end === to;
-}
-
-function add(a: Totals, b: Totals): void {
-  for (const k of Object.keys(a) as (keyof Totals)[]) a[k] += b[k];
-}
-
-/**
- * One entry per calendar: the cells list one per enterprise, and planned time over a year costs ~1 ms
- * per calendar (365 days of shifts in the time zone): 3 s for a city of 1,000 enterprises before.
- */
-function merged(plan: readonly PlanGroup[]): PlanGroup[] {
-  // By identity: planGroups gives every enterprise of a group the same calendar object.
-  const out = new Map<ShiftCalendar | null, PlanGroup[]>();
-  for (const p of plan) {
-    const list = out.get(p.calendar) ?? [];
-    const g = list.find((x) => x.isDefault === (p.isDefault ?? false));
-    if (g) g.machines += p.machines;
-    else list.push({ calendar: p.calendar, machines: p.machines, isDefault: p.isDefault ?? false });
-    out.set(p.calendar, list);
-  }
-  return [...out.values()].flat();
-}
-
-function figures(cells: readonly Cell[], from: number, to: number): GroupFigures {
-  const t = toTotals(undefined);
-  const inside = toTotals(undefined);
-  let machines = 0;
-  let connected = 0;
-  const plan: PlanGroup[] = [];
-  for (const c of cells) {
-    add(t, c.totals);
-    add(inside, c.inside);
-    machines += c.machines;
-    connected += c.connected;
-    plan.push(...c.plan);
-  }
-  const { elements, kpis } = evaluate(t, from, to, machines, merged(plan), inside);
+function figures(planned: Planned, cells: readonly Cell[], from: number, to: number): GroupFigures {
+  const { machines, elements, kpis } = evaluatePlanned(
+    planned,
+    cells.flatMap((c) => c.enterpriseIds),
+    0,
+    from,
+    to,
+  );
   return {
     machines,
-    connected,
+    connected: cells.reduce((n, c) => n + c.connected, 0),
     runningRate: kpis.runningRate,
     availability: kpis.availability,
     effectiveness: kpis.effectiveness,
@@ -121,93 +73,40 @@ export async function industrySummary(
     withinHours: DEFAULT_CONNECTED_WITHIN_HOURS,
   },
 ) {
-  const { segments, from, to } = segmentsFor(range.from, range.to, timeZone);
-  const cols = sql.raw(ROLLUP_COLUMNS.join(", "));
-  const parts = segments.map(
-    (s) =>
-      sql`select machine_id, ${cols} from ${sql.raw(s.table)} where machine_id in ${machineIds}
-          and bucket >= ${new Date(s.from).toISOString()}::timestamptz and bucket < ${new Date(s.to).toISOString()}::timestamptz`,
-  );
-  const sums = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "));
-  // Summed per enterprise (not per industry and park): for a calendar planning the whole range, these
-  // are also the sums inside its busy time, which saves a second pass over the rollups.
-  const rollups =
-    parts.length === 0
-      ? []
-      : await queryRows<Record<string, unknown> & { enterprise_id: unknown }>(
-          handle.db,
-          sql`select m.enterprise_id, ${sums}
-              from (${sql.join(parts, sql` union all `)}) r
-              join machines m on m.id = r.machine_id
-              group by 1`,
-        );
-  const byEnterprise = new Map(rollups.map((r) => [Number(r.enterprise_id), toTotals(r)]));
-  const counts = await queryRows<{
-    industry: string;
-    park_id: number;
-    enterprise_id: number;
-    machines: unknown;
-    connected: unknown;
-  }>(
-    handle.db,
-    sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, e.id as enterprise_id, count(*) as machines,
-          count(*) filter (where ${connectedSql(sql`m.production`, sql`l.last_ts`, connected.now, connected.withinHours)}) as connected
-        from machines m join enterprises e on e.id = m.enterprise_id left join machine_live l on l.machine_id = m.id
-        where m.id in ${machineIds} group by 1, 2, 3`,
-  );
-  const groups = await planGroups({ handle }, machineIds);
-  const groupOf = new Map<number, PlanGroup>();
-  for (const g of groups) for (const id of g.enterpriseIds ?? []) groupOf.set(id, g);
-  const end = elapsedEnd(from, to, connected.now);
-  const whole = end === to ? groups.filter((g) => g.calendar && coversAll(g.calendar, from, to)) : [];
-  const inside =
-    (
-      await insideSums(
-        handle,
-        machineIds,
-        groups.filter((g) => !whole.includes(g)),
-        [{ tag: 0, start: from, end }],
-        timeZone,
-      )
-    ).get(0) ?? new Map<number, Totals>();
-  for (const g of whole)
-    for (const id of g.enterpriseIds ?? []) inside.set(id, byEnterprise.get(id) ?? toTotals(undefined));
+  const { from, to } = segmentsFor(range.from, range.to, timeZone);
+  const [planned, counts] = await Promise.all([
+    plannedSums(
+      handle,
+      machineIds,
+      [{ tag: 0, start: from, end: to }],
+      timeZone,
+      connected.now,
+      "enterprise",
+    ),
+    queryRows<{ industry: string; park_id: number; enterprise_id: number; connected: unknown }>(
+      handle.db,
+      sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, e.id as enterprise_id,
+            count(*) filter (where ${connectedSql(sql`m.production`, sql`l.last_ts`, connected.now, connected.withinHours)}) as connected
+          from machines m join enterprises e on e.id = m.enterprise_id left join machine_live l on l.machine_id = m.id
+          where m.id in ${machineIds} group by 1, 2, 3`,
+    ),
+  ]);
   const parks = await queryRows<{ id: number; key: string; name: string; name_en: string | null }>(
     handle.db,
     sql`select id, key, name, name_en from parks where id in (select e.park_id from machines m join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds})`,
   );
   const cells = new Map<string, Cell>();
-  const cell = (industry: string, parkId: number): Cell => {
-    const k = `${industry}:${parkId}`;
-    let c = cells.get(k);
-    if (!c) {
-      c = {
-        industry,
-        parkId,
-        machines: 0,
-        connected: 0,
-        totals: toTotals(undefined),
-        inside: toTotals(undefined),
-        plan: [],
-      };
-      cells.set(k, c);
-    }
-    return c;
-  };
   for (const r of counts) {
-    const c = cell(r.industry, Number(r.park_id));
-    c.machines += Number(r.machines);
+    const k = `${r.industry}:${r.park_id}`;
+    const c = cells.get(k) ?? {
+      industry: r.industry,
+      parkId: Number(r.park_id),
+      connected: 0,
+      enterpriseIds: [],
+    };
     c.connected += Number(r.connected);
-    const g = groupOf.get(Number(r.enterprise_id));
-    c.plan.push({
-      calendar: g?.calendar ?? null,
-      machines: Number(r.machines),
-      isDefault: g?.isDefault ?? false,
-    });
-    const mine = inside.get(Number(r.enterprise_id));
-    if (mine) add(c.inside, mine);
-    const all = byEnterprise.get(Number(r.enterprise_id));
-    if (all) add(c.totals, all);
+    c.enterpriseIds.push(Number(r.enterprise_id));
+    cells.set(k, c);
   }
   const all = [...cells.values()];
   const parkInfo = new Map(parks.map((p) => [Number(p.id), p]));
@@ -236,15 +135,15 @@ export async function industrySummary(
           code,
           zh: div?.zh ?? code,
           en: div?.en ?? code,
-          ...figures(list, from, end),
+          ...figures(planned, list, from, to),
           byPark: list
             .sort((a, b) => a.parkId - b.parkId)
-            .map((c) => ({ ...parkLabel(c.parkId), ...figures([c], from, end) })),
+            .map((c) => ({ ...parkLabel(c.parkId), ...figures(planned, [c], from, to) })),
         };
       }),
     parks: [...byPark]
       .sort(([a], [b]) => a - b)
-      .map(([parkId, list]) => ({ ...parkLabel(parkId), ...figures(list, from, end) })),
-    total: figures(all, from, end),
+      .map(([parkId, list]) => ({ ...parkLabel(parkId), ...figures(planned, list, from, to) })),
+    total: figures(planned, all, from, to),
   };
 }

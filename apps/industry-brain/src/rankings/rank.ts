@@ -1,52 +1,46 @@
-import { type Totals, toTotals } from "../kpi/query.ts";
-
 export type RankBy = "oee" | "runningRate";
 
-export interface MachineFigures {
-  machineId: number;
-  /** The entity the machine is ranked under (itself, its enterprise or its park). */
+/**
+ * What rollups are summed by (a machine, or a whole enterprise) and the entity it is ranked under
+ * (the machine itself, its enterprise or its park), with its number of machines.
+ */
+export interface RankMember {
+  key: number;
   entityId: number;
-  totals: Totals;
-  /** Summed rollups per local day start. */
-  days: Map<number, Totals>;
+  machines: number;
 }
 
-function add(a: Totals, b: Totals): Totals {
-  const out = { ...a };
-  for (const k of Object.keys(b) as (keyof Totals)[]) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
-  return out;
-}
+/** A KPI pair of some members (by key) over the range (`day` null) or one sparkline day (its index). */
+export type RankKpi = (
+  keys: readonly number[],
+  day: number | null,
+) => { oee: number | null; runningRate: number | null };
 
 /**
- * Group machines under their entity, sum the rollups (ISO 22400: sum the elements, then divide)
- * and rank by OEE or 开机率: best first, or worst first to show what pulls a number down. An entity
- * with no value (no data) ranks last either way, and says so with `value: null`.
+ * Group members under their entity and rank the entities by OEE or 开机率 (`kpi` evaluates a group:
+ * ISO 22400, sum the elements, then divide): best first, or worst first to show what pulls a number
+ * down. An entity with no value (no data) ranks last either way, and says so with `value: null`.
  */
 export function rankEntities(
-  machines: readonly MachineFigures[],
-  kpi: (
-    totals: Totals,
-    from: number,
-    to: number,
-    machines: number,
-  ) => { oee: number | null; runningRate: number | null },
-  range: { from: number; to: number },
-  dayStarts: readonly number[],
+  members: readonly RankMember[],
+  kpi: RankKpi,
+  days: number,
   by: RankBy,
   order: "best" | "worst",
 ): { entityId: number; machines: number; value: number | null; spark: (number | null)[] }[] {
-  const groups = new Map<number, MachineFigures[]>();
-  for (const m of machines) groups.set(m.entityId, [...(groups.get(m.entityId) ?? []), m]);
-  const rows = [...groups].map(([entityId, list]) => {
-    const total = list.reduce((s, m) => add(s, m.totals), toTotals(undefined));
-    const value = kpi(total, range.from, range.to, list.length)[by];
-    const spark = dayStarts.map((d, i) => {
-      const end = dayStarts[i + 1] ?? range.to;
-      const day = list.reduce((s, m) => add(s, m.days.get(d) ?? toTotals(undefined)), toTotals(undefined));
-      return kpi(day, Math.max(d, range.from), end, list.length)[by];
-    });
-    return { entityId, machines: list.length, value, spark };
-  });
+  const groups = new Map<number, { keys: number[]; machines: number }>();
+  for (const m of members) {
+    const g = groups.get(m.entityId) ?? { keys: [], machines: 0 };
+    g.keys.push(m.key);
+    g.machines += m.machines;
+    groups.set(m.entityId, g);
+  }
+  const rows = [...groups].map(([entityId, { keys, machines }]) => ({
+    entityId,
+    machines,
+    value: kpi(keys, null)[by],
+    spark: Array.from({ length: days }, (_, d) => kpi(keys, d)[by]),
+  }));
   const sign = order === "best" ? -1 : 1;
   return rows.sort((a, b) => {
     if (a.value === null || b.value === null) return a.value === null ? (b.value === null ? 0 : 1) : -1;

@@ -1,5 +1,5 @@
 import { WeftError } from "@weft/core";
-import { cities, enterprises, parks, sessions, users } from "@weft/db/schema";
+import { sessions, users } from "@weft/db/schema";
 import { and, eq, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit.ts";
@@ -13,6 +13,7 @@ import {
 } from "../auth/login-throttle.ts";
 import { loadUserPrincipal, readCookie, resolveSession, type UserPrincipal } from "../auth/principal.ts";
 import { checkRateLimit } from "../auth/rate-limit.ts";
+import { timeZoneOf } from "../auth/zone.ts";
 import type { BrainContext } from "../context.ts";
 import { createTRPCRouter, publicProcedure, selfProcedure } from "../trpc.ts";
 
@@ -44,36 +45,6 @@ const Me = z.object({
   /** The IANA zone the user's data lives in (their enterprise's, else their city's): shifts, days and times are shown in it. */
   timeZone: z.string().nullable(),
 });
-
-/**
- * The zone a user's pages are shown in: the enterprise's for an enterprise user, else the city's
- * (a park manager's through their parks). Shown dates must match the brain's day and shift buckets,
- * which are cut in this zone, whatever zone the browser is in.
- */
-async function timeZoneOf(ctx: Pick<BrainContext, "handle">, u: UserPrincipal): Promise<string | null> {
-  const { db } = ctx.handle;
-  if (u.enterpriseId !== null) {
-    const [e] = await db
-      .select({ z: enterprises.timeZone })
-      .from(enterprises)
-      .where(eq(enterprises.id, u.enterpriseId));
-    if (e) return e.z;
-  }
-  if (u.cityId !== null) {
-    const [c] = await db.select({ z: cities.timeZone }).from(cities).where(eq(cities.id, u.cityId));
-    if (c) return c.z;
-  }
-  const parkId = u.parkIds[0];
-  if (parkId !== undefined) {
-    const [c] = await db
-      .select({ z: cities.timeZone })
-      .from(parks)
-      .innerJoin(cities, eq(cities.id, parks.cityId))
-      .where(eq(parks.id, parkId));
-    if (c) return c.z;
-  }
-  return null;
-}
 
 async function withTimeZone(ctx: Pick<BrainContext, "handle">, u: UserPrincipal | null) {
   return u ? { ...u, timeZone: await timeZoneOf(ctx, u) } : null;

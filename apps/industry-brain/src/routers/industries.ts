@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { ALL_ROLES } from "../auth/access.ts";
 import { machineFilter } from "../auth/scope.ts";
+import { figuresTimeZone } from "../auth/zone.ts";
 import { loadRuleSet } from "../coverage/compute.ts";
 import { checkRange, TimeRangeInput } from "../kpi/query.ts";
 import { industrySummary } from "../kpi/summary.ts";
@@ -37,10 +38,10 @@ export const industriesRouter = createTRPCRouter({
       });
     }
     let cityFilter = sql`true`;
-    let timeZone = "Asia/Shanghai";
     const c = ctx.scope.city;
+    // The zone rankings.list cuts days in too, so both agree on every day and rollup table.
+    const timeZone = await figuresTimeZone(ctx, ctx.user, c);
     if (c) {
-      timeZone = c.timeZone;
       cityFilter = sql`e.park_id in (select id from parks where city_id = ${c.id})`;
     }
     const visible = machineFilter(ctx.user) ?? sql`true`;

@@ -4,20 +4,11 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { ALL_ROLES } from "../auth/access.ts";
 import { machineFilter } from "../auth/scope.ts";
-import {
-  bucketStarts,
-  checkRange,
-  evaluate,
-  ROLLUP_COLUMNS,
-  segmentsFor,
-  TimeRangeInput,
-  toTotals,
-} from "../kpi/query.ts";
-import { type MachineFigures, rankEntities } from "../rankings/rank.ts";
+import { figuresTimeZone } from "../auth/zone.ts";
+import { evaluatePlanned, plannedSums } from "../kpi/planned.ts";
+import { bucketStarts, checkRange, segmentsFor, TimeRangeInput } from "../kpi/query.ts";
+import { rankEntities } from "../rankings/rank.ts";
 import { createTRPCRouter, scopedProcedure } from "../trpc.ts";
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const SUMS = sql.raw(ROLLUP_COLUMNS.map((c) => `coalesce(sum(${c}), 0)::float8 as ${c}`).join(", "));
 
 export const RankingsInput = z.object({
   kind: z.enum(["machine", "enterprise", "park"]),
@@ -32,21 +23,29 @@ export const RankingsInput = z.object({
 export const rankingsRouter = createTRPCRouter({
   /**
    * Machines, enterprises or parks ranked by OEE or 开机率 over a range, each with a daily sparkline:
-   * inside the caller's walls, from the rollups (sum the elements, then divide).
+   * inside the caller's walls, from the rollups, by the definition `industries.summary` and `kpi.oee`
+   * use ({@link plannedSums}): planned time from each enterprise's shift calendar (or the default
+   * one), the elapsed part of the range only, every machine counted (one that never sent data is
+   * planned time with no production). So an industry's only enterprise ranks with the industry's OEE,
+   * and the machines listed explain it.
    */
   list: scopedProcedure({ roles: ALL_ROLES, input: RankingsInput, lists: ["kpi", "machines"] }).query(
     async ({ ctx, input }) => {
       checkRange(input.range, "day");
-      const tz = "Asia/Shanghai";
+      const tz = await figuresTimeZone(ctx, ctx.user, undefined);
       const visible = sql`(select ${machines.id} from ${machines} join ${enterprises} on ${enterprises.id} = ${machines.enterpriseId}
         where ${machineFilter(ctx.user) ?? sql`true`}
           ${input.industry ? sql`and upper(${enterprises.industryCode}) like ${`${input.industry}%`}` : sql``})`;
-      const { segments } = segmentsFor(input.range.from, input.range.to, tz);
-      const parts = segments.map(
-        (s) => sql`select machine_id, ${sql.raw(ROLLUP_COLUMNS.join(", "))} from ${sql.raw(s.table)}
-          where machine_id in ${visible} and bucket >= ${iso(s.from)}::timestamptz and bucket < ${iso(s.to)}::timestamptz`,
-      );
-      const [who, totals, daily] = await Promise.all([
+      // Minute-aligned, as industries.summary and kpi.oee align a range.
+      const { from, to } = segmentsFor(input.range.from, input.range.to, tz);
+      const dayStarts = bucketStarts("day", from, to, tz);
+      const days = dayStarts.map((d, i) => ({
+        tag: i,
+        start: Math.max(d, from),
+        end: Math.min(dayStarts[i + 1] ?? to, to),
+      }));
+      const allDays = days.map((d) => d.tag);
+      const [who, planned] = await Promise.all([
         queryRows<{
           id: number;
           key: string;
@@ -62,47 +61,45 @@ export const rankingsRouter = createTRPCRouter({
           sql`select m.id, m.key, m.name, e.id as enterprise_id, e.name as e_name, e.name_en as e_name_en,
                 p.id as park_id, p.name as p_name, p.name_en as p_name_en
               from ${machines} m join ${enterprises} e on e.id = m.enterprise_id join ${parks} p on p.id = e.park_id
-              where m.id in ${visible} and m.production`,
+              where m.id in ${visible}`,
         ),
-        parts.length === 0
-          ? Promise.resolve([])
-          : queryRows<Record<string, unknown> & { machine_id: number }>(
-              ctx.handle.db,
-              sql`select machine_id, ${SUMS} from (${sql.join(parts, sql` union all `)}) r group by machine_id`,
-            ),
-        queryRows<Record<string, unknown> & { machine_id: number; bucket: Date | string }>(
-          ctx.handle.db,
-          sql`select machine_id, bucket, ${SUMS} from machine_daily_rollups
-              where machine_id in ${visible} and bucket >= ${iso(input.range.from - 86_400_000)}::timestamptz
-                and bucket < ${iso(input.range.to)}::timestamptz group by machine_id, bucket`,
+        // Day i is tagged i; the days are the range, so the range is their sum (one pass, not two).
+        // Enterprises and parks are whole enterprises: summed per enterprise (a tenth of the rows).
+        plannedSums(
+          ctx.handle,
+          visible,
+          days,
+          tz,
+          ctx.now(),
+          input.kind === "machine" ? "machine" : "enterprise",
         ),
       ]);
-      const dayStarts = bucketStarts("day", input.range.from, input.range.to, tz);
-      const totalOf = new Map(totals.map((r) => [Number(r.machine_id), toTotals(r)]));
-      const daysOf = new Map<number, MachineFigures["days"]>();
-      for (const r of daily) {
-        const id = Number(r.machine_id);
-        const days = daysOf.get(id) ?? new Map();
-        days.set(new Date(r.bucket).getTime(), toTotals(r));
-        daysOf.set(id, days);
-      }
       const entityOf = (m: (typeof who)[number]) =>
         input.kind === "machine"
           ? Number(m.id)
           : input.kind === "enterprise"
             ? Number(m.enterprise_id)
             : Number(m.park_id);
-      const figures: MachineFigures[] = who.map((m) => ({
-        machineId: Number(m.id),
-        entityId: entityOf(m),
-        totals: totalOf.get(Number(m.id)) ?? toTotals(undefined),
-        days: daysOf.get(Number(m.id)) ?? new Map(),
-      }));
+      const members =
+        input.kind === "machine"
+          ? who.map((m) => ({ key: Number(m.id), entityId: entityOf(m), machines: 1 }))
+          : [
+              ...new Map(
+                who.map((m) => [
+                  Number(m.enterprise_id),
+                  { key: Number(m.enterprise_id), entityId: entityOf(m) },
+                ]),
+              ).values(),
+            ].map((e) => ({ ...e, machines: planned.keys.get(e.key)?.machines ?? 0 }));
       const ranked = rankEntities(
-        figures,
-        (t, from, to, n) => evaluate(t, from, to, n).kpis,
-        input.range,
-        dayStarts,
+        members,
+        (ids, day) => {
+          const w = day === null ? { tag: allDays, start: from, end: to } : days[day];
+          return w
+            ? evaluatePlanned(planned, ids, w.tag, w.start, w.end).kpis
+            : { oee: null, runningRate: null };
+        },
+        days.length,
         input.by,
         input.order,
       ).slice(0, input.limit);
