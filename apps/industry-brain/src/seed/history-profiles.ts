@@ -1,4 +1,5 @@
 import type { MachineState } from "@weft/core";
+import type { ShiftCalendarInput } from "@weft/kpi";
 
 /**
  * How one industry's machines spend a month, as data: the demo's 30 days of history are drawn from
@@ -121,4 +122,38 @@ export function historyProfileFor(industryCode: string): HistoryProfile {
   if (division === "C21" || division === "C20") return FURNITURE;
   if (division === "C17" || division === "C18") return TEXTILE;
   return ROBOTICS;
+}
+
+const WEEKDAY_BY_JS_DAY = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+const hhmm = (h: number) => {
+  const m = Math.round((((h % 24) + 24) % 24) * 60);
+  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+};
+/** 白班 from the morning, 中班 from the afternoon, 夜班 from the evening or night (a 20:00 shift is a night shift). */
+const shiftName = (start: number) =>
+  start >= 5 && start < 12 ? "白班" : start >= 12 && start < 18 ? "中班" : "夜班";
+
+/**
+ * The shift calendar a profile works by: its shifts on its workdays, minus its breaks. The demo
+ * enterprises get these, so planned time is the time the history works (a press idle on a Sunday
+ * it does not work is not an availability loss, a furniture shop closed at 17:00 not a breakdown).
+ */
+export function profileCalendar(p: HistoryProfile, timeZone = "Asia/Shanghai"): ShiftCalendarInput {
+  const days = p.workdays.map((d) => WEEKDAY_BY_JS_DAY[d] ?? "mon");
+  return {
+    timeZone,
+    shifts: p.shifts.map(([start, end]) => ({
+      name: shiftName(start),
+      days: [...days],
+      start: hhmm(start),
+      end: hhmm(end),
+      breaks: p.breaks
+        .flatMap(([bs, be]) => [
+          [bs, be],
+          [bs + 24, be + 24],
+        ])
+        .filter(([bs = 0]) => bs >= start && bs < end)
+        .map(([bs = 0, be = 0]) => ({ start: hhmm(bs), end: hhmm(be) })),
+    })),
+  };
 }

@@ -1,7 +1,8 @@
+import { plannedBusyWindows, ShiftCalendar } from "@weft/kpi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HISTORY_STALE_MS, historyReadings, historySegments, seedOf, workWindows } from "./history.ts";
-import { historyProfileFor } from "./history-profiles.ts";
+import { historyProfileFor, profileCalendar } from "./history-profiles.ts";
 
 const H = 3_600_000;
 const OFFSET = 8 * H;
@@ -71,5 +72,28 @@ describe("demo history", () => {
     const a = historyReadings(p, { key: "press-01", idealCycleS: 0.25 }, o("press-01"));
     expect(historyReadings(p, { key: "press-01", idealCycleS: 0.25 }, o("press-01"))).toEqual(a);
     expect(historyReadings(p, { key: "press-01", idealCycleS: 0.25 }, o("press-02"))).not.toEqual(a);
+  });
+
+  it("each industry's calendar plans exactly the time its history works, so idle days off are not losses", () => {
+    const merge = (ws: { start: number; end: number }[]) =>
+      ws.reduce<{ start: number; end: number }[]>((out, w) => {
+        const last = out.at(-1);
+        if (last && last.end >= w.start) last.end = Math.max(last.end, w.end);
+        else out.push({ start: w.start, end: w.end });
+        return out;
+      }, []);
+    for (const code of ["C23", "C21", "C34", "C17"]) {
+      const p = historyProfileFor(code);
+      const calendar = ShiftCalendar.parse(profileCalendar(p, "Asia/Shanghai"));
+      const range = { start: MONDAY_0000_LOCAL, end: MONDAY_0000_LOCAL + 21 * 24 * H };
+      const planned = merge(plannedBusyWindows(calendar, range));
+      const worked = merge(workWindows(p, range.start, range.end, OFFSET));
+      expect(planned.length, code).toBeGreaterThan(0);
+      expect(planned, code).toEqual(worked);
+    }
+    const names = (code: string) =>
+      profileCalendar(historyProfileFor(code)).shifts.map((s) => `${s.start} ${s.name}`);
+    expect(names("C23")).toEqual(["08:00 白班", "20:00 夜班"]);
+    expect(names("C34")).toEqual(["00:00 夜班", "08:00 白班", "16:00 中班"]);
   });
 });
