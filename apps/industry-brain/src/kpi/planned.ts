@@ -5,6 +5,7 @@ import { planGroupsOf } from "./calendars.ts";
 import {
   elapsedEnd,
   evaluate,
+  mergeByTag,
   type PlanGroup,
   ROLLUP_COLUMNS,
   type SumPer,
@@ -106,14 +107,7 @@ export async function plannedSums(
     if (busy.length > 0) sets.push({ windows: busy, enterpriseIds: g.enterpriseIds });
   }
   const [all = new Map(), ...parts] = await sumSets(handle, machineIds, sets, timeZone, per);
-  const inside = new Map<number, Map<number, Totals>>();
-  for (const part of parts) {
-    for (const [tag, m] of part) {
-      const o = inside.get(tag) ?? new Map<number, Totals>();
-      for (const [k, t] of m) o.set(k, t);
-      inside.set(tag, o);
-    }
-  }
+  const inside = mergeByTag(parts);
   for (const [k, key] of keys) {
     for (const tag of whole.get(key.group) ?? []) {
       const t = all.get(tag)?.get(k);

@@ -539,26 +539,6 @@ function minuteSums(
 }
 
 /**
- * Sums of the rollups of `machineIds` (restricted to `enterpriseIds` when given) over tagged windows, per
- * tag and enterprise ({@link sumSets} with one set).
- */
-export async function sumTagged(
-  handle: DbHandle,
-  machineIds: SQL,
-  windows: readonly TaggedWindow[],
-  timeZone: string,
-  enterpriseIds?: readonly number[],
-): Promise<Map<number, Map<number, Totals>>> {
-  const [out] = await sumSets(
-    handle,
-    machineIds,
-    [{ windows, ...(enterpriseIds ? { enterpriseIds } : {}) }],
-    timeZone,
-  );
-  return out ?? new Map();
-}
-
-/**
  * The tags of the windows holding `r.bucket`, one column of `w(tag)` per layer (null outside its windows).
  * A year of calendar windows is hundreds of them: joining the rollups to them by range made PostgreSQL
  * test every row against every window (a nested loop: 12 s for 1,000 machines × 30 days). Sorted and
@@ -592,9 +572,26 @@ function layerTags(segs: readonly { tag: number; from: number; to: number }[]): 
 }
 
 /**
+ * One map per tag from the per-set answers of {@link sumSets} whose sets cover disjoint keys (one set per
+ * calendar, each for its own enterprises).
+ */
+export function mergeByTag(
+  parts: Iterable<Map<number, Map<number, Totals>>>,
+): Map<number, Map<number, Totals>> {
+  const out = new Map<number, Map<number, Totals>>();
+  for (const part of parts) {
+    for (const [tag, m] of part) {
+      const o = out.get(tag) ?? new Map<number, Totals>();
+      for (const [k, t] of m) o.set(k, t);
+      out.set(tag, o);
+    }
+  }
+  return out;
+}
+
+/**
  * Rollup sums inside the planned busy time of each group's calendar, for each tagged range: the `inside`
- * of {@link evaluate}. Returns per tag the sums per key (enterprise, or machine with `per`); all groups in
- * one statement per rollup table.
+ * of {@link evaluate}. Returns per tag the sums per enterprise; all groups in one statement per rollup table.
  */
 export async function insideSums(
   handle: DbHandle,
@@ -602,7 +599,6 @@ export async function insideSums(
   groups: readonly PlanGroup[],
   ranges: readonly TaggedWindow[],
   timeZone: string,
-  per: SumPer = "enterprise",
 ): Promise<Map<number, Map<number, Totals>>> {
   const sets: WindowSet[] = [];
   for (const g of groups) {
@@ -613,15 +609,7 @@ export async function insideSums(
     );
     sets.push({ windows, ...(g.enterpriseIds ? { enterpriseIds: g.enterpriseIds } : {}) });
   }
-  const out = new Map<number, Map<number, Totals>>();
-  for (const part of await sumSets(handle, machineIds, sets, timeZone, per)) {
-    for (const [tag, m] of part) {
-      const o = out.get(tag) ?? new Map<number, Totals>();
-      for (const [k, t] of m) o.set(k, t);
-      out.set(tag, o);
-    }
-  }
-  return out;
+  return mergeByTag(await sumSets(handle, machineIds, sets, timeZone));
 }
 
 /** Field-wise sum of totals. */
