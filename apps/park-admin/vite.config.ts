@@ -1,5 +1,5 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig, type Plugin } from "vite";
+import { defaultClientConditions, defineConfig, type Plugin } from "vite";
 
 /**
  * ECharts is its own chunk (loaded by `import()` in Chart.tsx), so the browser only learned of it
@@ -33,6 +33,9 @@ function preloadEcharts(): Plugin {
 /** Dev: `WEFT_BRAIN_URL` (default http://127.0.0.1:3000) receives `/trpc`. Build: `dist/`, served by the brain. */
 export default defineConfig({
   plugins: [react(), preloadEcharts()],
+  // Workspace packages (`@weft/kpi/zone`) are bundled from their sources, as tsx and vitest run them:
+  // the app's build does not wait for theirs.
+  resolve: { conditions: ["@weft/source", ...defaultClientConditions] },
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1_500 },
   server: {
     proxy: {

@@ -1,3 +1,4 @@
+import { isValidTimeZone } from "@weft/kpi/zone";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { en } from "./en.ts";
 import { type MessageKey, type Messages, zhCN } from "./zh-CN.ts";
@@ -101,7 +102,8 @@ export function makeI18n(
   };
   // The brain cuts days and shifts in the city's zone: a browser elsewhere (or in UTC) must not
   // shift a day's label to the day before or show a day shift as starting at midnight.
-  const zone = validZone(timeZone);
+  // A zone Intl does not know (a bad value from the server) must not break every page: the browser's then.
+  const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : undefined;
   const dt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
   const d = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone });
   const dash = "—";
@@ -137,17 +139,6 @@ export function makeI18n(
     list: (items) => lf.format(items),
     duration,
   };
-}
-
-/** A zone Intl knows, else undefined (the browser's): a bad zone from the server must not break every page. */
-function validZone(z: string | undefined): string | undefined {
-  if (!z) return undefined;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: z });
-    return z;
-  } catch {
-    return undefined;
-  }
 }
 
 const I18nContext = createContext<I18n | null>(null);

@@ -1,6 +1,7 @@
+import { zoneOffsetMs } from "@weft/kpi/zone";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { zoneMidnight, zoneOffsetMs } from "./zone.ts";
+import { zoneMidnight } from "./zone.ts";
 
 describe("zone days", () => {
   it("midnight in Shanghai is 16:00 UTC the day before, whatever zone runs the test", () => {
