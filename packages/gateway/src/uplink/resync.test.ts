@@ -142,17 +142,31 @@ const TIMEOUT_MS = 300;
  * 8 journal batches of 100 readings, two uploads of 4 batches in flight: A (seqs 1–4) meets a
  * SEQ_CONFLICT (seq 1 is held with other readings), B (seqs 5–8) is handled as `script` says.
  */
-async function run(script: Script, preStored: number[] = [1]) {
+async function run(
+  script: Script,
+  preStored: number[] = [1],
+  opts: {
+    /** Seqs a previous run of the gateway sent, the brain stored, and whose answer that run lost. */
+    storedBeforeRestart?: number[];
+    maxInFlight?: number;
+  } = {},
+) {
   const brain = await fakeBrain(script, TIMEOUT_MS * 3);
   servers.push(brain.server);
   for (const s of preStored) brain.preStore(s, readings(1, 1_000_000 + s, "other"));
+  for (const s of opts.storedBeforeRestart ?? []) brain.preStore(s, readings(100, (s - 1) * 100));
   const journal = Journal.open({
     dir: path.join(root, `j-${Math.random().toString(36).slice(2)}`),
     fsync: "off",
     cursorFlushMs: 100,
   });
   journals.push(journal);
-  for (let i = 0; i < 8; i++) journal.append(readings(100, i * 100));
+  const append = () => {
+    for (let i = 0; i < 8; i++) journal.append(readings(100, i * 100));
+  };
+  // A restarted gateway finds its batches pending in the journal; otherwise they come while it runs.
+  const restarted = opts.storedBeforeRestart !== undefined;
+  if (restarted) append();
   const logs: { msg: string; [k: string]: unknown }[] = [];
   const logger = pino(
     { level: "info" },
@@ -165,10 +179,11 @@ async function run(script: Script, preStored: number[] = [1]) {
     logger,
     retryInitialMs: 50,
     retryMaxMs: 200,
-    maxInFlight: 2,
+    maxInFlight: opts.maxInFlight ?? 2,
     maxUploadReadings: 400,
   });
   uplink.start();
+  if (!restarted) append(); // before the loop's first await: all 8 are there when it reads
   const until = Date.now() + 20_000;
   while (journal.stats().pendingBatches > 0 && Date.now() < until)
     await new Promise((r) => setTimeout(r, 20));
@@ -223,5 +238,35 @@ describe("seq conflict while another upload's answer is lost", () => {
     expect(r).toMatchObject({ pending: 0, stored: 800, lost: 0, duplicated: 0, renumberings: 1 });
     expect(r.logs.filter((l) => l.msg.startsWith(RENUMBERED))).toHaveLength(1);
     expect(r.logs.filter((l) => l.msg.startsWith(WAITING)).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("seq conflict after a restart that lost an upload's answer", () => {
+  it("batches the previous run got stored are not stored again under new seqs", async () => {
+    // The previous run sent 5–8, the brain stored them, the answer and the process were lost. This
+    // run sends 1–4 first (one upload in flight) and meets the conflict before it sends 5–8 again.
+    const r = await run(() => "normal", [1], { storedBeforeRestart: [5, 6, 7, 8], maxInFlight: 1 });
+    expect(r).toMatchObject({ pending: 0, stored: 800, lost: 0, duplicated: 0, renumberings: 1 });
+    const log = r.logs.find((l) => l.msg.startsWith(RENUMBERED));
+    // 2–4 stored under their old seqs, 5–8 found held: only seq 1 is renumbered
+    expect(log).toMatchObject({ localSeq: 1, resolvedByResend: 7, notOurs: 0 });
+  });
+
+  it("pending batches above the brain's last seq are known not stored and are not resent first", async () => {
+    // The brain's last seq is 5 (ours): 6–8 cannot be held, so only 2–5 are sent under old seqs.
+    const r = await run(() => "normal", [1], { storedBeforeRestart: [5], maxInFlight: 1 });
+    expect(r).toMatchObject({ pending: 0, stored: 800, lost: 0, duplicated: 0, renumberings: 1 });
+    const log = r.logs.find((l) => l.msg.startsWith(RENUMBERED));
+    expect(log).toMatchObject({ localSeq: 1, resolvedByResend: 4, notOurs: 0 });
+  });
+
+  it("a restored data dir whose every seq the brain holds with other readings is renumbered whole", async () => {
+    const r = await run(() => "normal", [1, 2, 3, 4, 5, 6, 7, 8], {
+      storedBeforeRestart: [],
+      maxInFlight: 1,
+    });
+    expect(r).toMatchObject({ pending: 0, stored: 800, lost: 0, duplicated: 0, renumberings: 1 });
+    const log = r.logs.find((l) => l.msg.startsWith(RENUMBERED));
+    expect(log).toMatchObject({ localSeq: 1, resolvedByResend: 0, notOurs: 7 });
   });
 });

@@ -78,13 +78,17 @@ export class Uplink {
    * current wire seqs. A definite answer for a batch (stored, duplicate, refused, conflict on it)
    * takes it out. `resync` settles these before it renumbers anything (see there).
    *
-   * Kept in memory only (the known gap): a gateway restarted or crashed while an upload was
-   * unanswered no longer knows its batches may be stored; if it then meets a SEQ_CONFLICT at or
-   * below them before an upload of them is answered, the renumbering stores them a second time.
-   * Closing it would take persisting "sent, not answered" before each upload (a cursor fsync per
-   * upload, or seqs reserved in blocks and every reserved one resent after a restart).
+   * A restart forgets which uploads went unanswered, so every batch pending when the loop starts
+   * is in here too (the previous run may have sent it and lost the answer), and in
+   * {@link unsentSinceStart} until this run sends it.
    */
   private readonly maybeStored = new Set<number>();
+  /**
+   * Batches pending at start that this run has not sent yet. Only the previous run can have sent
+   * them, so the brain holds one only under a wire seq at or below its last seq: the others are
+   * known not stored as soon as the brain says its last seq (see {@link settleMaybeStored}).
+   */
+  private readonly unsentSinceStart = new Set<number>();
   private readonly s: Omit<UplinkStatus, "compression" | "bytesOnWire" | "bytesRaw" | "drainPerSecond"> = {
     connected: false,
     state: "sending",
@@ -146,6 +150,11 @@ export class Uplink {
     /** Batches up to this seq go one per upload: finding the one the brain refuses. */
     let isolateThrough = 0;
     this.lastAcked = journal.stats().ackedSeq;
+    for (let l = journal.nextPendingSeq(this.lastAcked); l !== null; l = journal.nextPendingSeq(l)) {
+      if (journal.isDelivered(l)) continue;
+      this.maybeStored.add(l);
+      this.unsentSinceStart.add(l);
+    }
     let nextAfter = this.lastAcked;
     while (!signal.aborted) {
       await this.checkLoss(signal);
@@ -207,12 +216,14 @@ export class Uplink {
       if (next === null || !(done.has(next) || journal.isDelivered(next))) return;
       done.delete(next);
       this.maybeStored.delete(next);
+      this.unsentSinceStart.delete(next);
       this.drain.add(journal.ack(next));
       this.lastAcked = next;
     }
   }
 
   private async send(upload: Upload, signal: AbortSignal): Promise<Outcome> {
+    for (const l of upload.locals) this.unsentSinceStart.delete(l);
     try {
       this.o.fault?.("before-send");
       const res = await this.o.client.push(upload.body, signal);
@@ -441,8 +452,10 @@ export class Uplink {
    * on the answer: stored or duplicate → delivered (persisted, so it is never renumbered nor sent
    * again); a conflict on it or a refusal → the brain does not hold it, it is renumbered with the
    * rest. Consecutive ones go merged as the loop merges them; an upload that conflicts settles the
-   * batch the brain names, and after a refusal they go one by one. null when one of them still got
-   * no definite answer (nothing is renumbered then); else how many were delivered, how many not ours.
+   * batch the brain names, and after a conflict or a refusal they go one by one. Batches pending
+   * since the start that this run never sent are first checked against the brain's last seq: above
+   * it they are not stored and need no resend. null when one of them still got no definite answer
+   * (nothing is renumbered then); else how many were delivered, how many not ours.
    */
   private async settleMaybeStored(
     local: number,
@@ -453,6 +466,20 @@ export class Uplink {
     let delivered = 0;
     let notOurs = 0;
     let oneByOne = false;
+    const unsent = this.uncertainFrom(local).filter((l) => this.unsentSinceStart.has(l));
+    if (unsent.length > 0) {
+      let lastSeq: number | null;
+      try {
+        lastSeq = (await this.o.client.state(undefined, signal)).lastSeq;
+      } catch {
+        return null; // no answer: still uncertain
+      }
+      for (const l of unsent)
+        if (journal.wireSeq(l) > (lastSeq ?? 0)) {
+          this.maybeStored.delete(l); // above the brain's last seq, and nobody sends it now: not stored
+          this.unsentSinceStart.delete(l);
+        }
+    }
     for (;;) {
       const todo = this.uncertainFrom(local);
       if (todo.length === 0) return { delivered, notOurs };
@@ -485,6 +512,9 @@ export class Uplink {
       }
       if (kind === "conflict" && this.maybeStored.size < before) {
         notOurs += before - this.maybeStored.size;
+        // The brain names one conflict an upload: after a restored data dir many may follow, and
+        // one batch an upload decides each in one small round trip instead of resending them all.
+        oneByOne = true;
         continue;
       }
       if (kind === "conflict" || kind === "rejected") {
