@@ -92,6 +92,15 @@ export function localDayStart(utcMs: number, timeZone: string): number {
   return zonedToUtc(Date.UTC(y, m - 1, d), timeZone);
 }
 
+/**
+ * Start (UTC ms) of the local calendar month holding `utcMs`: local midnight of its first day, right
+ * when a DST change falls in the month too. The next month starts at `localMonthStart(start + 32 days)`.
+ */
+export function localMonthStart(utcMs: number, timeZone: string): number {
+  const { y, m } = localDate(utcMs, timeZone);
+  return zonedToUtc(Date.UTC(y, m - 1, 1), timeZone);
+}
+
 /** Start (UTC ms) of the local hour holding `utcMs` (the offset holds for the whole hour). */
 export function localHourStart(utcMs: number, timeZone: string): number {
   const off = offsetAt(utcMs, timeZone);
