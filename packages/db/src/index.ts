@@ -64,6 +64,7 @@ export {
 export {
   type MinuteRollupRow,
   minuteRollupsSql,
+  rebuildEnterpriseRollups,
   rebuildHourlyDaily,
   upsertMinuteRollups,
 } from "./rollups.ts";

@@ -195,7 +195,12 @@ async function writeOutcomes(
     return;
   }
   const rollups = rollupDeltaWrites(
-    outcomes.map((o) => ({ machineId: o.machine.id, timeZone: o.machine.timeZone, buckets: o.buckets })),
+    outcomes.map((o) => ({
+      machineId: o.machine.id,
+      enterpriseId: o.machine.enterpriseId,
+      timeZone: o.machine.timeZone,
+      buckets: o.buckets,
+    })),
   );
   const jobs: DbJobDelta[] = [];
   for (const o of outcomes) {
