@@ -38,6 +38,7 @@ CREATE TABLE "enterprise_monthly_rollups" (
 	CONSTRAINT "enterprise_monthly_rollups_enterprise_id_bucket_pk" PRIMARY KEY("enterprise_id","bucket")
 );
 --> statement-breakpoint
+CREATE INDEX "enterprise_daily_rollups_bucket_index" ON "enterprise_daily_rollups" USING btree ("bucket");--> statement-breakpoint
 -- Every batch updates its enterprise's day and month rows: leave half of each page free for HOT updates.
 ALTER TABLE "enterprise_daily_rollups" SET (fillfactor = 50);--> statement-breakpoint
 ALTER TABLE "enterprise_monthly_rollups" SET (fillfactor = 50);--> statement-breakpoint

@@ -1,4 +1,4 @@
-import { doublePrecision, integer, pgTable, primaryKey, timestamp } from "drizzle-orm/pg-core";
+import { doublePrecision, index, integer, pgTable, primaryKey, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * Summed time (seconds) and quantity elements per machine and bucket (ISO 22400: sum, then divide).
@@ -56,7 +56,8 @@ export const machineDailyRollups = pgTable("machine_daily_rollups", rollupColumn
 export const enterpriseDailyRollups = pgTable(
   "enterprise_daily_rollups",
   { enterpriseId: integer().notNull(), ...valueColumns() },
-  (t) => [primaryKey({ columns: [t.enterpriseId, t.bucket] })],
+  // A city's range reads a month of days of every enterprise: by bucket, not enterprise by enterprise.
+  (t) => [primaryKey({ columns: [t.enterpriseId, t.bucket] }), index().on(t.bucket)],
 );
 
 /** Month buckets of a whole enterprise (local midnight of the 1st in its time zone), as the daily ones. */
