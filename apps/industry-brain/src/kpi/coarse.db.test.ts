@@ -104,6 +104,8 @@ describeEachDb("coarse rollups equal the daily path", (ctx) => {
     { tag: 2, start: Date.UTC(2026, 2, 27, 23), end: Date.UTC(2026, 2, 29, 22) },
     // One whole month and a day.
     { tag: 3, start: APR1 - DAY, end: MAY1 },
+    // Edges with most of their month inside: the whole month less the days outside.
+    { tag: 4, start: MAR1 + 2 * DAY, end: MAY1 + 27 * DAY },
   ];
   const calendar = defaultCalendar(TZ); // Mon–Sat 08–17, break 12–13
   const busy = (): TaggedWindow[] =>

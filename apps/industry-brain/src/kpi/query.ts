@@ -88,12 +88,15 @@ interface Segment {
   to: number;
   /** Whole local months (of `machine_daily_rollups`'s days): an enterprise's monthly rollups may answer them. */
   month?: boolean;
+  /** -1: days to subtract from the month segment that holds them (only with `months`). */
+  sign?: -1;
 }
 
 /**
  * Cover [from, to) with the coarsest rollups that fit: whole local days from the daily rollups,
  * whole hours from the hourly ones, and minutes at the edges. With `months`, the whole local months
- * among the days are segments of their own (`month: true`), for the enterprises' monthly rollups.
+ * among the days are segments of their own (`month: true`), for the enterprises' monthly rollups, and a
+ * partial month at an edge may be the whole month less its days outside the range (`sign: -1`).
  */
 export function segmentsFor(
   from: number,
@@ -104,8 +107,15 @@ export function segmentsFor(
   const fm = Math.floor(from / MINUTE) * MINUTE;
   const tm = Math.ceil(to / MINUTE) * MINUTE;
   const segs: Segment[] = [];
-  const push = (table: Table, a: number, b: number, month = false): void => {
-    if (b > a) segs.push(month ? { table, from: a, to: b, month } : { table, from: a, to: b });
+  const push = (table: Table, a: number, b: number, month = false, sign: 1 | -1 = 1): void => {
+    if (b > a)
+      segs.push({
+        table,
+        from: a,
+        to: b,
+        ...(month ? { month } : {}),
+        ...(sign < 0 ? { sign: -1 as const } : {}),
+      });
   };
   let h1 = localHourStart(fm, timeZone);
   if (h1 < fm) h1 += HOUR;
@@ -126,9 +136,19 @@ export function segmentsFor(
     const m2 = localMonthStart(d2, timeZone);
     if (!months || m1 >= m2) push("machine_daily_rollups", d1, d2);
     else {
-      push("machine_daily_rollups", d1, m1);
+      // A partial month at an edge is its days, or, when fewer of its days lie outside the range, the
+      // whole month less those days (a month row is the sum of its days, so both are the same sums).
+      const m0 = localMonthStart(d1, timeZone);
+      if (d1 > m0 && d1 - m0 < m1 - d1) {
+        push("machine_daily_rollups", m0, m1, true);
+        push("machine_daily_rollups", m0, d1, false, -1);
+      } else push("machine_daily_rollups", d1, m1);
       push("machine_daily_rollups", m1, m2, true);
-      push("machine_daily_rollups", m2, d2);
+      const m3 = localMonthStart(m2 + 32 * DAY, timeZone);
+      if (d2 > m2 && m3 - d2 < d2 - m2) {
+        push("machine_daily_rollups", m2, m3, true);
+        push("machine_daily_rollups", d2, m3, false, -1);
+      } else push("machine_daily_rollups", m2, d2);
     }
     push("machine_hourly_rollups", d2, h2);
   }
@@ -401,7 +421,12 @@ export interface CoarseScope {
   months: boolean;
 }
 
-type AnyTable = Table | "enterprise_daily_rollups" | "enterprise_monthly_rollups";
+/** "-enterprise_daily_rollups": days subtracted (summed negated). */
+type AnyTable =
+  | Table
+  | "enterprise_daily_rollups"
+  | "enterprise_monthly_rollups"
+  | "-enterprise_daily_rollups";
 type Seg = { tag: number; from: number; to: number };
 
 /**
@@ -441,7 +466,10 @@ export async function sumSets(
       for (const seg of segmentsFor(w.start, w.end, timeZone, useCoarse && coarse.months).segments) {
         const x = { tag: w.tag, from: seg.from, to: seg.to };
         if (!useCoarse || seg.table !== "machine_daily_rollups") add(seg.table, i, ids, x);
-        else {
+        else if (seg.sign === -1) {
+          // Days to take off a month: whole enterprises read the month row, the others its days.
+          add("-enterprise_daily_rollups", i, wholeIds, x);
+        } else {
           add(seg.month ? "enterprise_monthly_rollups" : "enterprise_daily_rollups", i, wholeIds, x);
           add("machine_daily_rollups", i, restIds, x);
         }
@@ -453,7 +481,12 @@ export async function sumSets(
   const key = per === "machine" ? sql`r.machine_id` : sql`m.enterprise_id`;
   const statements = [...reads].map(([table, ofTable]) => {
     const parts: SQL[] = [];
-    const ofEnterprise = table === "enterprise_daily_rollups" || table === "enterprise_monthly_rollups";
+    const minus = table.startsWith("-");
+    const name = minus ? table.slice(1) : table;
+    const ofEnterprise = name === "enterprise_daily_rollups" || name === "enterprise_monthly_rollups";
+    const signed = minus
+      ? sql.raw(ROLLUP_COLUMNS.map((c) => `-coalesce(sum(r.${c}), 0)::float8 as ${c}`).join(", "))
+      : sums;
     // Sets for some enterprises (one per calendar) are read in one scan: each row takes its
     // enterprise's set(s) and that set's window tags. Before, each calendar read the table again.
     const filtered: [number, readonly number[], Seg[]][] = [];
@@ -461,6 +494,21 @@ export async function sumSets(
       if (table === "machine_minute_rollups") {
         const only = ids ? sql` and m.enterprise_id = any(${pgArray([...ids], "int4")})` : sql``;
         parts.push(minuteSums(i, segs, machineIds, only, per));
+      } else if (ofEnterprise) {
+        // Whole enterprises only (every machine of theirs is in scope): no machine filter, and no join,
+        // so the rows of a month of days are hashed by (tag, enterprise) as they are read. Joined to an
+        // unnest of (enterprise, set) pairs as the machine tables are, PostgreSQL sorted them instead,
+        // on disk (0.1 s for a city's year).
+        parts.push(sql`(select ${i}::int4 as set, w.tag, r.enterprise_id as key, ${signed}
+          from ${sql.raw(name)} r
+          cross join lateral (values ${sql.join(
+            layerTags(segs).map((c) => sql`(${c})`),
+            sql`, `,
+          )}) as w(tag)
+          where r.enterprise_id = any(${pgArray([...(ids ?? [])], "int4")})
+            and ${bucketBounds(segs)}
+            and w.tag is not null
+          group by w.tag, r.enterprise_id)`);
       } else if (ids) filtered.push([i, ids, segs]);
       else {
         parts.push(sql`(select ${i}::int4 as set, w.tag, ${key} as key, ${sums}
@@ -503,16 +551,7 @@ export async function sumSets(
         sql`, `,
       )}) as w(tag)`;
       const bounds = bucketBounds(filtered.flatMap(([, , segs]) => segs));
-      parts.push(
-        ofEnterprise
-          ? // Whole enterprises only: every machine of theirs is in scope, so no machine filter.
-            sql`(select s.set, w.tag, r.enterprise_id as key, ${sums}
-          from ${sql.raw(table)} r
-          join ${unnest} on s.enterprise_id = r.enterprise_id
-          ${tags}
-          where ${bounds} and w.tag is not null
-          group by s.set, w.tag, r.enterprise_id)`
-          : sql`(select s.set, w.tag, ${key} as key, ${sums}
+      parts.push(sql`(select s.set, w.tag, ${key} as key, ${sums}
           from ${sql.raw(table)} r
           join machines m on m.id = r.machine_id
           join ${unnest} on s.enterprise_id = m.enterprise_id
@@ -520,8 +559,7 @@ export async function sumSets(
           where r.machine_id in ${machineIds}
             and ${bounds}
             and w.tag is not null
-          group by s.set, w.tag, ${key})`,
-      );
+          group by s.set, w.tag, ${key})`);
     }
     return queryRows<Record<string, unknown> & { set: unknown; tag: unknown; key: unknown }>(
       handle.db,
