@@ -58,6 +58,7 @@ export {
 export {
   ROLLUP_COLUMNS,
   type RollupDelta,
+  type RollupWrites,
   rollupDeltasSql,
   type SharedWrites,
 } from "./rollup-deltas.ts";

@@ -64,7 +64,10 @@ describeEachDb("rollupDeltasSql", (ctx) => {
     );
   const write = async (deltas: RollupDelta[]) => {
     const w = rollupDeltasSql(deltas);
-    if (w) await runWrites(ctx.db, w.statements, [w.source]);
+    if (w) {
+      await runWrites(ctx.db, w.statements, [w.source]);
+      await runWrites(ctx.db, w.enterprise);
+    }
   };
 
   it("adds each delta to its minute and the sums to its local hour and day, in one statement", async () => {

@@ -32,6 +32,16 @@ export interface SharedWrites {
   statements: SQL[];
 }
 
+/** {@link rollupDeltasSql}'s writes: the machines' (sharing a source) and the enterprises'. */
+export interface RollupWrites extends SharedWrites {
+  /**
+   * The enterprise day and month upserts, already summed: run them as the transaction's last statement
+   * (`runWrites(tx, w.enterprise)`), so that batches of one enterprise on other connections wait for
+   * its rows only from there to the commit.
+   */
+  enterprise: SQL[];
+}
+
 /** Sorted by (machine, minute), duplicates summed: one upsert may touch a row only once. */
 function uniqueMinutes(rows: readonly RollupDelta[]): RollupDelta[] {
   const sorted = rows.slice().sort((a, b) => a.machineId - b.machineId || a.minuteMs - b.minuteMs);
@@ -51,10 +61,13 @@ function uniqueMinutes(rows: readonly RollupDelta[]): RollupDelta[] {
  * UNNEST in a shared CTE) and the hourly and daily rows are their sums, grouped by the server. Before,
  * the brain sent the same numbers three times as text (minute, hour, day), which with a thousand
  * machines a batch was most of its statement bytes and float parsing. Rows are upserted in
- * (machine, bucket) order, a stable lock order.
- * @example await runWrites(tx, w.statements, [w.source]);
+ * (machine, bucket) order, a stable lock order. The enterprise rows (one day and one month a batch,
+ * as a gateway's batch belongs to one enterprise) are summed here and written by a statement of their
+ * own, meant to be the transaction's last: every batch of the enterprise updates them, so they are
+ * locked for as short a time as possible.
+ * @example await runWrites(tx, w.statements, [w.source]); await runWrites(tx, w.enterprise);
  */
-export function rollupDeltasSql(rows: readonly RollupDelta[]): SharedWrites | null {
+export function rollupDeltasSql(rows: readonly RollupDelta[]): RollupWrites | null {
   if (rows.length === 0) return null;
   const u = uniqueMinutes(rows);
   const cols = ROLLUP_COLUMNS.join(", ");
@@ -76,13 +89,7 @@ export function rollupDeltasSql(rows: readonly RollupDelta[]): SharedWrites | nu
   )}, ${pgArray(
     u.map((r) => r.dayMs),
     "float8",
-  )}, ${pgArray(
-    u.map((r) => r.enterpriseId),
-    "int4",
-  )}, ${pgArray(
-    u.map((r) => r.monthMs),
-    "float8",
-  )}, ${sql.join(arrays, sql`, `)}) as d(machine_id, m, h, d, enterprise_id, mo, ${sql.raw(cols)}))`;
+  )}, ${sql.join(arrays, sql`, `)}) as d(machine_id, m, h, d, ${sql.raw(cols)}))`;
   const add = (t: string) =>
     sql.raw(ROLLUP_COLUMNS.map((c) => `${c} = ${t}.${c} + excluded.${c}`).join(", "));
   const sums = sql.raw(
@@ -90,23 +97,65 @@ export function rollupDeltasSql(rows: readonly RollupDelta[]): SharedWrites | nu
       INT_FIELDS.has(ROLLUP_FIELDS[i] as RollupField) ? `sum(${c})::int4` : `sum(${c})`,
     ).join(", "),
   );
-  const grouped = (table: string, id: "machine_id" | "enterprise_id", key: "h" | "d" | "mo") =>
-    sql`insert into ${sql.raw(table)} as t (${sql.raw(id)}, bucket, ${sql.raw(cols)})
-      select ${sql.raw(id)}, to_timestamp(${sql.raw(key)} / 1000.0), ${sums} from rollup_delta
-      group by ${sql.raw(id)}, ${sql.raw(key)} order by ${sql.raw(id)}, ${sql.raw(key)}
-      on conflict (${sql.raw(id)}, bucket) do update set ${add("t")}`;
+  const grouped = (table: string, key: "h" | "d") =>
+    sql`insert into ${sql.raw(table)} as t (machine_id, bucket, ${sql.raw(cols)})
+      select machine_id, to_timestamp(${sql.raw(key)} / 1000.0), ${sums} from rollup_delta
+      group by machine_id, ${sql.raw(key)} order by machine_id, ${sql.raw(key)}
+      on conflict (machine_id, bucket) do update set ${add("t")}`;
   return {
     source,
     statements: [
       sql`insert into machine_minute_rollups as t (machine_id, bucket, ${sql.raw(cols)})
         select machine_id, to_timestamp(m / 1000.0), ${sql.raw(cols)} from rollup_delta
         on conflict (machine_id, bucket) do update set ${add("t")}`,
-      grouped("machine_hourly_rollups", "machine_id", "h"),
-      grouped("machine_daily_rollups", "machine_id", "d"),
-      // A gateway's batch belongs to one enterprise: one day row (two across midnight) and one month
-      // row a batch, whatever the number of machines.
-      grouped("enterprise_daily_rollups", "enterprise_id", "d"),
-      grouped("enterprise_monthly_rollups", "enterprise_id", "mo"),
+      grouped("machine_hourly_rollups", "h"),
+      grouped("machine_daily_rollups", "d"),
+    ],
+    enterprise: [
+      enterpriseUpsert("enterprise_daily_rollups", u, (r) => r.dayMs),
+      enterpriseUpsert("enterprise_monthly_rollups", u, (r) => r.monthMs),
     ],
   };
+}
+
+/**
+ * The deltas summed per enterprise and bucket (in the brain: a batch of a thousand machines is one or
+ * two rows) and added to an enterprise rollup table, in (enterprise, bucket) order.
+ */
+function enterpriseUpsert(
+  table: string,
+  rows: readonly RollupDelta[],
+  bucketOf: (r: RollupDelta) => number,
+): SQL {
+  const sums = new Map<string, { e: number; b: number; v: number[] }>();
+  for (const r of rows) {
+    const b = bucketOf(r);
+    const k = `${r.enterpriseId}:${b}`;
+    let acc = sums.get(k);
+    if (!acc) {
+      acc = { e: r.enterpriseId, b, v: ROLLUP_FIELDS.map(() => 0) };
+      sums.set(k, acc);
+    }
+    for (let i = 0; i < acc.v.length; i++) acc.v[i] = (acc.v[i] as number) + (r.v[i] ?? 0);
+  }
+  const list = [...sums.values()].sort((x, y) => x.e - y.e || x.b - y.b);
+  const cols = ROLLUP_COLUMNS.join(", ");
+  const add = sql.raw(ROLLUP_COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(", "));
+  return sql`insert into ${sql.raw(table)} as t (enterprise_id, bucket, ${sql.raw(cols)})
+    select e, to_timestamp(b / 1000.0), ${sql.raw(cols)} from unnest(${pgArray(
+      list.map((x) => x.e),
+      "int4",
+    )}, ${pgArray(
+      list.map((x) => x.b),
+      "float8",
+    )}, ${sql.join(
+      ROLLUP_FIELDS.map((f, i) =>
+        pgArray(
+          list.map((x) => x.v[i] ?? 0),
+          INT_FIELDS.has(f) ? "int4" : "float8",
+        ),
+      ),
+      sql`, `,
+    )}) as u(e, b, ${sql.raw(cols)})
+    on conflict (enterprise_id, bucket) do update set ${add}`;
 }

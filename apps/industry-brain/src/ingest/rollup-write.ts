@@ -1,4 +1,4 @@
-import { ROLLUP_COLUMNS, type RollupDelta, rollupDeltasSql, type SharedWrites } from "@weft/db";
+import { ROLLUP_COLUMNS, type RollupDelta, type RollupWrites, rollupDeltasSql } from "@weft/db";
 import type { Bucket } from "@weft/kpi";
 import { BUCKET_FIELDS, localDayStart, localHourStart, localMonthStart } from "@weft/kpi";
 
@@ -24,10 +24,10 @@ function isZero(b: Bucket): boolean {
 /**
  * The writes that add minute deltas to the minute rollups and the same deltas summed per local hour
  * and local day to the hourly and daily rollups, and per enterprise and local day and month to the
- * enterprise rollups (`runWrites(tx, w.statements, [w.source])`); null
+ * enterprise rollups (`runWrites(tx, w.statements, [w.source])`, then, last, `runWrites(tx, w.enterprise)`); null
  * when every delta is zero. Deltas may be negative (late readings correcting a bucket).
  */
-export function rollupDeltaWrites(list: readonly MachineBuckets[]): SharedWrites | null {
+export function rollupDeltaWrites(list: readonly MachineBuckets[]): RollupWrites | null {
   const rows: RollupDelta[] = [];
   // A batch's machines share a few time zones and minutes: compute each local start once.
   const starts = new Map<string, { hourMs: number; dayMs: number; monthMs: number }>();

@@ -65,7 +65,10 @@ describeEachDb("coarse rollups equal the daily path", (ctx) => {
         buckets: x.buckets,
       })),
     );
-    if (w) await runWrites(ctx.db, w.statements, [w.source]);
+    if (w) {
+      await runWrites(ctx.db, w.statements, [w.source]);
+      await runWrites(ctx.db, w.enterprise);
+    }
   };
 
   beforeAll(async () => {
