@@ -131,10 +131,12 @@ export function segmentsFor(
   if (d1 >= d2) push("machine_hourly_rollups", h1, h2);
   else {
     push("machine_hourly_rollups", h1, d1);
-    let m1 = localMonthStart(d1, timeZone);
+    // Fewer than 28 days hold no whole month (a year of calendar windows is thousands of short ones).
+    const monthly = months && d2 - d1 >= 28 * DAY;
+    let m1 = monthly ? localMonthStart(d1, timeZone) : d2;
     if (m1 < d1) m1 = localMonthStart(m1 + 32 * DAY, timeZone);
-    const m2 = localMonthStart(d2, timeZone);
-    if (!months || m1 >= m2) push("machine_daily_rollups", d1, d2);
+    const m2 = monthly ? localMonthStart(d2, timeZone) : d2;
+    if (!monthly || m1 >= m2) push("machine_daily_rollups", d1, d2);
     else {
       // A partial month at an edge is its days, or, when fewer of its days lie outside the range, the
       // whole month less those days (a month row is the sum of its days, so both are the same sums).
