@@ -1,11 +1,13 @@
 /**
  * Fixtures of the kpi bench, built in SQL.
  * - `buildCheck`: raw readings (state and a production counter every 30 minutes) and the hourly and
- *   daily rollups derived from them in SQL, for the check against `@weft/kpi` in JavaScript.
- * - `buildCity`: 10,000 machines × 365 days of daily rollups straight from generate_series, in a
- *   database that is kept between runs (rebuilt only when FIXTURE_VERSION changes).
+ *   daily rollups derived from them in SQL (the enterprises' daily and monthly ones by
+ *   `rebuildEnterpriseRollups`), for the check against `@weft/kpi` in JavaScript.
+ * - `buildCity`: 10,000 machines × 365 days of daily rollups straight from generate_series, and their
+ *   enterprises' daily and monthly rollups, in a database that is kept between runs (rebuilt when
+ *   FIXTURE_VERSION changes or the schema has migrations the fixture was not built with).
  */
-import type { DbHandle } from "@weft/db";
+import { type DbHandle, rebuildEnterpriseRollups } from "@weft/db";
 import { sql } from "drizzle-orm";
 import { completeCreditCode, seedDemo } from "../src/seed/demo.ts";
 
@@ -13,7 +15,7 @@ export const DAY = 86_400_000;
 export const STEP_MIN = 30;
 const TZ_OFFSET = 8 * 3_600_000; // Asia/Shanghai
 export const INDUSTRIES = ["C23", "C21", "C34", "C17", "C20", "C18"];
-export const FIXTURE_VERSION = "city-v1";
+export const FIXTURE_VERSION = "city-v2";
 
 /** The last local (Asia/Shanghai) midnight. */
 export const lastMidnight = () => Math.floor((Date.now() + TZ_OFFSET) / DAY) * DAY - TZ_OFFSET;
@@ -79,15 +81,35 @@ export async function buildCheck(h: DbHandle, machines: number, from: number, to
         coalesce(produced, 0), coalesce(produced, 0), coalesce(produced, 0) * m.ideal_cycle_s
       from t join machines m on m.id = t.machine_id`);
   }
+  await enterpriseRollups(h, from, to);
   await h.query(sql`analyze`);
 }
 
-/** Whether the kept city database already holds this fixture. */
+/** The enterprises' daily and monthly rollups over [from, to), summed from the machines' daily ones. */
+async function enterpriseRollups(h: DbHandle, from: number, to: number): Promise<void> {
+  const ents = await h.query<{ id: number }>(sql`select id from enterprises`);
+  await rebuildEnterpriseRollups(
+    h.db,
+    ents.map((e) => Number(e.id)),
+    from - 32 * DAY,
+    to + DAY,
+  );
+}
+
+/** The schema the fixture is built on: the number of applied migrations. */
+async function schemaVersion(h: DbHandle): Promise<string> {
+  const rows = await h.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return String(rows[0]?.n ?? 0);
+}
+
+/**
+ * Whether the kept city database already holds this fixture, built on this schema: a new migration (a
+ * new rollup table) makes the bench rebuild it rather than measure tables the fixture never filled.
+ */
 export async function hasCity(h: DbHandle): Promise<boolean> {
-  const rows = await h
-    .query<{ v: string }>(sql`select v from bench_fixture where k = 'version'`)
-    .catch(() => []);
-  return rows[0]?.v === FIXTURE_VERSION;
+  const rows = await h.query<{ k: string; v: string }>(sql`select k, v from bench_fixture`).catch(() => []);
+  const v = new Map(rows.map((r) => [r.k, r.v]));
+  return v.get("version") === FIXTURE_VERSION && v.get("schema") === (await schemaVersion(h));
 }
 
 /**
@@ -117,10 +139,13 @@ export async function buildCity(
         cross join lateral (select (1000 + (m.id * 13 + d * 17) % 800)::float8 as n) p
       where m.key like 'city-m%'`);
   }
+  progress("enterprise daily and monthly rollups");
+  await enterpriseRollups(h, to - days * DAY, to);
   progress("analyze");
   await h.query(sql`analyze`);
   await h.query(sql`create table if not exists bench_fixture (k text primary key, v text not null)`);
-  await h.query(sql`insert into bench_fixture values ('version', ${FIXTURE_VERSION}), ('to', ${String(to)})
+  await h.query(sql`insert into bench_fixture values ('version', ${FIXTURE_VERSION}), ('to', ${String(to)}),
+      ('schema', ${await schemaVersion(h)})
     on conflict (k) do update set v = excluded.v`);
 }
 

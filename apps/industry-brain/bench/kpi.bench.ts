@@ -7,8 +7,10 @@
  *    computation: the raw readings fetched into JavaScript and run through the pure `@weft/kpi`
  *    functions (stateIntervals, counterDelta, elementsFromIntervals with the calendar, kpisFromElements).
  *    That computation from raw is also the timing baseline.
- * 2. scale (PostgreSQL): 10,000 machines × 365 days of daily rollups built with generate_series in a
- *    database that is kept between runs (`weft_bench_kpi_city`); median of `industries.summary`.
+ * 2. scale (PostgreSQL): 10,000 machines × 365 days of daily rollups built with generate_series (and
+ *    their enterprises' daily and monthly rollups) in a database that is kept between runs
+ *    (`weft_bench_kpi_city`); median of `industries.summary`, and which rollup tables one call read
+ *    (named by the statements of one call).
  * Last stdout line: one JSON object with the figures; progress goes to stderr.
  */
 import * as os from "node:os";
@@ -172,7 +174,7 @@ async function tempDatabase(url: string | undefined, name: string, keep: boolean
   }
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const handle = await createDb({ url: u.toString(), max: 8 });
+  const handle = await createDb({ url: u.toString(), max: 8, logger: tableLogger });
   return {
     handle,
     admin,
@@ -245,13 +247,25 @@ async function city(url: string) {
     progress("scale: industries.summary over 365 days (2 warm-up + 15 runs)");
     const call = () => caller.industries.summary({ range: { from, to }, city: "taizhou" });
     await call();
+    tablesRead = new Set();
     await call();
+    const read = [...tablesRead];
+    tablesRead = null;
     const r = await timed(call, 15);
-    return { built, buildS, ...r };
+    return { built, buildS, read, ...r };
   } finally {
     await db.close();
   }
 }
+
+/** While set, the rollup tables named by the statements the city database runs (see `tempDatabase`). */
+let tablesRead: Set<string> | null = null;
+const ROLLUP_TABLE = /\b(?:machine_(?:minute|hourly|daily)|enterprise_(?:daily|monthly))_rollups\b/g;
+const tableLogger = {
+  logQuery(query: string): void {
+    if (tablesRead) for (const m of query.match(ROLLUP_TABLE) ?? []) tablesRead.add(m);
+  },
+};
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
@@ -284,6 +298,7 @@ async function main(): Promise<void> {
     console.log(
       `  industries.summary: median ${s.median.toFixed(0)} ms (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)}) — target ≤ ${TARGET_MS} ms: ${s.median <= TARGET_MS ? "met" : "NOT met"}`,
     );
+    console.log(`  rollup tables one call read: ${rollupLevel(s.read) || "none"}`);
   }
   const ms = (x: number) => Math.round(x * 10) / 10;
   console.log(
@@ -299,6 +314,8 @@ async function main(): Promise<void> {
       city_median_ms: "skipped" in s ? null : ms(s.median),
       city_min_ms: "skipped" in s ? null : ms(s.min),
       city_max_ms: "skipped" in s ? null : ms(s.max),
+      // The rollup tables the statements of one city summary read, coarsest first.
+      city_rollup_level: "skipped" in s ? null : rollupLevel(s.read),
       load_avg_1m: Number(l1),
     }),
   );
@@ -308,6 +325,19 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+}
+
+const COARSE_FIRST = [
+  "enterprise_monthly_rollups",
+  "enterprise_daily_rollups",
+  "machine_daily_rollups",
+  "machine_hourly_rollups",
+  "machine_minute_rollups",
+];
+
+/** The tables read, coarsest first, joined by "+" (e.g. "enterprise_monthly_rollups+enterprise_daily_rollups"). */
+function rollupLevel(read: readonly string[]): string {
+  return COARSE_FIRST.filter((t) => read.includes(t)).join("+");
 }
 
 main().catch((err: unknown) => {

@@ -58,12 +58,14 @@ export {
 export {
   ROLLUP_COLUMNS,
   type RollupDelta,
+  type RollupWrites,
   rollupDeltasSql,
   type SharedWrites,
 } from "./rollup-deltas.ts";
 export {
   type MinuteRollupRow,
   minuteRollupsSql,
+  rebuildEnterpriseRollups,
   rebuildHourlyDaily,
   upsertMinuteRollups,
 } from "./rollups.ts";

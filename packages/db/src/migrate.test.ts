@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { migrate } from "./migrate.ts";
 import { cities, enterprises, machines, parks } from "./schema/index.ts";
-import { describeEachDb } from "./testing.ts";
+import { describeEachDb, seedTree } from "./testing.ts";
 
 describeEachDb("migrations", (ctx) => {
   it("applies on start and is a no-op when applied again", async () => {
@@ -28,13 +29,44 @@ describeEachDb("migrations", (ctx) => {
     const rows = await ctx.handle.query<{ name: string; options: string[] | null; persistence: string }>(sql`
       select relname::text as name, reloptions as options, relpersistence::text as persistence from pg_class
       where relname in ('machine_minute_rollups', 'machine_hourly_rollups', 'machine_daily_rollups', 'jobs',
-                        'machine_counters', 'machine_live', 'rate_limits') order by relname`);
+                        'machine_counters', 'machine_live', 'rate_limits', 'enterprise_daily_rollups',
+                        'enterprise_monthly_rollups') order by relname`);
     const byName = new Map(rows.map((r) => [r.name, r]));
     for (const t of ["machine_minute_rollups", "machine_hourly_rollups", "machine_daily_rollups", "jobs"])
       expect(byName.get(t)?.options).toContain("fillfactor=70");
     for (const t of ["machine_counters", "machine_live"])
       expect(byName.get(t)?.options).toContain("fillfactor=70");
+    for (const t of ["enterprise_daily_rollups", "enterprise_monthly_rollups"])
+      expect(byName.get(t)?.options).toContain("fillfactor=50");
     expect(byName.get("rate_limits")?.persistence).toBe("u");
+  });
+
+  it("backfills enterprise daily and monthly rollups from the machines' daily rollups (0010)", async () => {
+    const tree = await seedTree(ctx.db, { prefix: "bf", machines: 2, timeZone: "America/New_York" });
+    const [x, y] = tree.machineIds as [number, number];
+    // Local midnights in New York: 31 Oct (EDT, UTC-4), 1 Nov (EDT) and 2 Nov (EST, UTC-5) 2026.
+    await ctx.handle.query(sql`insert into machine_daily_rollups (machine_id, bucket, produced, failures) values
+      (${x}, '2026-10-31T04:00:00Z', 1, 1), (${y}, '2026-10-31T04:00:00Z', 2, 0),
+      (${x}, '2026-11-01T04:00:00Z', 4, 0), (${y}, '2026-11-02T05:00:00Z', 8, 3)`);
+    await ctx.handle.query(sql`delete from enterprise_daily_rollups`);
+    await ctx.handle.query(sql`delete from enterprise_monthly_rollups`);
+    const file = readFileSync(new URL("../drizzle/0010_enterprise_rollups.sql", import.meta.url), "utf8");
+    for (const stmt of file.split("--> statement-breakpoint").filter((s) => /INSERT INTO/.test(s)))
+      await ctx.handle.query(sql.raw(stmt));
+    const of = (table: string) =>
+      ctx.handle.query<{ b: string; produced: number; failures: number }>(
+        sql`select to_char(bucket at time zone 'America/New_York', 'YYYY-MM-DD HH24:MI') as b, produced, failures
+            from ${sql.raw(table)} where enterprise_id = ${tree.enterpriseId} order by bucket`,
+      );
+    expect(await of("enterprise_daily_rollups")).toEqual([
+      { b: "2026-10-31 00:00", produced: 3, failures: 1 },
+      { b: "2026-11-01 00:00", produced: 4, failures: 0 },
+      { b: "2026-11-02 00:00", produced: 8, failures: 3 },
+    ]);
+    expect(await of("enterprise_monthly_rollups")).toEqual([
+      { b: "2026-10-01 00:00", produced: 3, failures: 1 },
+      { b: "2026-11-01 00:00", produced: 12, failures: 3 },
+    ]);
   });
 
   it("round-trips the asset tree with snake_case columns", async () => {

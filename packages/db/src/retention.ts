@@ -124,7 +124,8 @@ export async function diskUsage(db: WeftDb): Promise<DiskUsage> {
     if (r.part) {
       u.readings += b;
       u.readingPartitions++;
-    } else if (/^machine_(minute|hourly|daily)_rollups$/.test(r.name)) u.rollups += b;
+    } else if (/^(machine_(minute|hourly|daily)|enterprise_(daily|monthly))_rollups$/.test(r.name))
+      u.rollups += b;
     else if (/^(machine_state_intervals|machine_counters|machine_live|jobs)$/.test(r.name)) u.state += b;
     else if (r.name === "ingested_batches") u.ingestLog += b;
     else u.other += b;

@@ -8,15 +8,19 @@ export const ROLLUP_COLUMNS: readonly string[] = ROLLUP_FIELDS.map((f) =>
 );
 const INT_FIELDS: ReadonlySet<RollupField> = new Set(["microstops", "failures"]);
 
-/** An additive delta to one machine-minute, with the local hour and day it belongs to (epoch ms). */
+/** An additive delta to one machine-minute, with the local hour, day and month it belongs to (epoch ms). */
 export interface RollupDelta {
   machineId: number;
+  /** The machine's enterprise: the delta is added to its enterprise's day and month too. */
+  enterpriseId: number;
   /** UTC minute start. */
   minuteMs: number;
   /** Start of the hour containing the minute in the machine's time zone. */
   hourMs: number;
   /** Local midnight of the day containing the minute. */
   dayMs: number;
+  /** Local midnight of the first day of the month containing the minute. */
+  monthMs: number;
   /** Values in {@link ROLLUP_COLUMNS} order; may be negative (a late correction). */
   v: readonly number[];
 }
@@ -26,6 +30,16 @@ export interface SharedWrites {
   /** `name as (select …)`: placed before the statements in the same WITH. */
   source: SQL;
   statements: SQL[];
+}
+
+/** {@link rollupDeltasSql}'s writes: the machines' (sharing a source) and the enterprises'. */
+export interface RollupWrites extends SharedWrites {
+  /**
+   * The enterprise day and month upserts, already summed: run them as the transaction's last statement
+   * (`runWrites(tx, w.enterprise)`), so that batches of one enterprise on other connections wait for
+   * its rows only from there to the commit.
+   */
+  enterprise: SQL[];
 }
 
 /** Sorted by (machine, minute), duplicates summed: one upsert may touch a row only once. */
@@ -42,14 +56,18 @@ function uniqueMinutes(rows: readonly RollupDelta[]): RollupDelta[] {
 }
 
 /**
- * Add minute deltas to the minute, hourly and daily rollups set-wise: the deltas are sent once (one
+ * Add minute deltas to the minute, hourly and daily rollups of the machines and to the daily and
+ * monthly rollups of their enterprises, set-wise: the deltas are sent once (one
  * UNNEST in a shared CTE) and the hourly and daily rows are their sums, grouped by the server. Before,
  * the brain sent the same numbers three times as text (minute, hour, day), which with a thousand
  * machines a batch was most of its statement bytes and float parsing. Rows are upserted in
- * (machine, bucket) order, a stable lock order.
- * @example await runWrites(tx, w.statements, [w.source]);
+ * (machine, bucket) order, a stable lock order. The enterprise rows (one day and one month a batch,
+ * as a gateway's batch belongs to one enterprise) are summed here and written by a statement of their
+ * own, meant to be the transaction's last: every batch of the enterprise updates them, so they are
+ * locked for as short a time as possible.
+ * @example await runWrites(tx, w.statements, [w.source]); await runWrites(tx, w.enterprise);
  */
-export function rollupDeltasSql(rows: readonly RollupDelta[]): SharedWrites | null {
+export function rollupDeltasSql(rows: readonly RollupDelta[]): RollupWrites | null {
   if (rows.length === 0) return null;
   const u = uniqueMinutes(rows);
   const cols = ROLLUP_COLUMNS.join(", ");
@@ -93,5 +111,51 @@ export function rollupDeltasSql(rows: readonly RollupDelta[]): SharedWrites | nu
       grouped("machine_hourly_rollups", "h"),
       grouped("machine_daily_rollups", "d"),
     ],
+    enterprise: [
+      enterpriseUpsert("enterprise_daily_rollups", u, (r) => r.dayMs),
+      enterpriseUpsert("enterprise_monthly_rollups", u, (r) => r.monthMs),
+    ],
   };
+}
+
+/**
+ * The deltas summed per enterprise and bucket (in the brain: a batch of a thousand machines is one or
+ * two rows) and added to an enterprise rollup table, in (enterprise, bucket) order.
+ */
+function enterpriseUpsert(
+  table: string,
+  rows: readonly RollupDelta[],
+  bucketOf: (r: RollupDelta) => number,
+): SQL {
+  const sums = new Map<string, { e: number; b: number; v: number[] }>();
+  for (const r of rows) {
+    const b = bucketOf(r);
+    const k = `${r.enterpriseId}:${b}`;
+    let acc = sums.get(k);
+    if (!acc) {
+      acc = { e: r.enterpriseId, b, v: ROLLUP_FIELDS.map(() => 0) };
+      sums.set(k, acc);
+    }
+    for (let i = 0; i < acc.v.length; i++) acc.v[i] = (acc.v[i] as number) + (r.v[i] ?? 0);
+  }
+  const list = [...sums.values()].sort((x, y) => x.e - y.e || x.b - y.b);
+  const cols = ROLLUP_COLUMNS.join(", ");
+  const add = sql.raw(ROLLUP_COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(", "));
+  return sql`insert into ${sql.raw(table)} as t (enterprise_id, bucket, ${sql.raw(cols)})
+    select e, to_timestamp(b / 1000.0), ${sql.raw(cols)} from unnest(${pgArray(
+      list.map((x) => x.e),
+      "int4",
+    )}, ${pgArray(
+      list.map((x) => x.b),
+      "float8",
+    )}, ${sql.join(
+      ROLLUP_FIELDS.map((f, i) =>
+        pgArray(
+          list.map((x) => x.v[i] ?? 0),
+          INT_FIELDS.has(f) ? "int4" : "float8",
+        ),
+      ),
+      sql`, `,
+    )}) as u(e, b, ${sql.raw(cols)})
+    on conflict (enterprise_id, bucket) do update set ${add}`;
 }

@@ -122,6 +122,44 @@ describeEachDb("rollups", (ctx) => {
     );
     expect(d?.produced).toBe(139);
   });
+
+  it("rebuilds the enterprise's daily and monthly rollups from its machines' days, deleting stale ones", async () => {
+    const tree = await seedTree(ctx.db, { prefix: "ent", machines: 2, timeZone: "Europe/Berlin" });
+    const [x, y] = tree.machineIds as [number, number];
+    const e = tree.enterpriseId;
+    // 31 Mar 23:30 and 1 Apr 00:30 in Berlin (summer time, UTC+2): two days in two months.
+    const mar31 = Date.UTC(2026, 2, 31, 21, 30);
+    const apr1 = Date.UTC(2026, 2, 31, 22, 30);
+    await upsertMinuteRollups(ctx.db, [
+      { machineId: x, bucket: mar31, produced: 5, microstops: 1 },
+      { machineId: y, bucket: mar31, produced: 6 },
+      { machineId: y, bucket: apr1, produced: 7, failures: 2 },
+    ]);
+    // A stale row the machines no longer explain (e.g. a crashed writer's half): the rebuild drops it.
+    await ctx.handle.query(
+      sql`insert into enterprise_daily_rollups (enterprise_id, bucket, produced) values (${e}, '2026-03-01T23:00:00Z', 99)`,
+    );
+    for (let i = 0; i < 2; i++)
+      await rebuildHourlyDaily(ctx.db, [x, y], Date.UTC(2026, 2, 1), Date.UTC(2026, 3, 2));
+    const of = (table: string) =>
+      ctx.handle.query<{ b: string; produced: number; microstops: number; failures: number }>(
+        sql`select to_char(bucket at time zone 'Europe/Berlin', 'YYYY-MM-DD HH24:MI') as b, produced, microstops, failures
+            from ${sql.raw(table)} where enterprise_id = ${e} order by bucket`,
+      );
+    expect(await of("enterprise_daily_rollups")).toEqual([
+      { b: "2026-03-31 00:00", produced: 11, microstops: 1, failures: 0 },
+      { b: "2026-04-01 00:00", produced: 7, microstops: 0, failures: 2 },
+    ]);
+    expect(await of("enterprise_monthly_rollups")).toEqual([
+      { b: "2026-03-01 00:00", produced: 11, microstops: 1, failures: 0 },
+      { b: "2026-04-01 00:00", produced: 7, microstops: 0, failures: 2 },
+    ]);
+    // Another enterprise's rows are not touched.
+    const [other] = await ctx.handle.query<{ n: number }>(
+      sql`select count(*)::int as n from enterprise_daily_rollups where enterprise_id <> ${e}`,
+    );
+    expect(other?.n).toBeGreaterThan(0);
+  });
 });
 
 const DAYISH = 3 * 3600_000;

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { pgArray } from "./internal/pg-array.ts";
+import { queryRows } from "./internal/rows.ts";
 import { ROLLUP_FIELDS, type RollupField } from "./schema/rollups.ts";
 import type { WeftExecutor } from "./types.ts";
 
@@ -80,8 +81,9 @@ function minuteUpsertSql(merged: ReturnType<typeof mergeMinuteRows>): SQL {
 
 /**
  * Recompute hourly and daily rollups from the minute rollups for the hours/days (in each
- * machine's enterprise time zone) that overlap [fromTs, toTs). Idempotent: buckets are
- * replaced by the full sum of their minutes.
+ * machine's enterprise time zone) that overlap [fromTs, toTs), then their enterprises' daily and
+ * monthly rollups ({@link rebuildEnterpriseRollups}). Idempotent: buckets are replaced by the full
+ * sum of their minutes.
  */
 export async function rebuildHourlyDaily(
   db: WeftExecutor,
@@ -113,5 +115,55 @@ export async function rebuildHourlyDaily(
         and date_trunc(${unit}, r.bucket, tz.tz) < ${to}::timestamptz
       group by r.machine_id, b
       on conflict (machine_id, bucket) do update set ${updates}`);
+  }
+  const ents = await queryRows<{ id: unknown }>(
+    db,
+    sql`select distinct enterprise_id as id from machines where id = any(${pgArray([...new Set(machineIds)], "int4")})`,
+  );
+  await rebuildEnterpriseRollups(
+    db,
+    ents.map((e) => Number(e.id)),
+    fromTs,
+    toTs,
+  );
+}
+
+/**
+ * Recompute the daily and monthly rollups of enterprises from their machines' daily rollups, for the
+ * local days and months (enterprise time zone) that overlap [fromTs, toTs): each bucket is replaced by
+ * the sum over every machine of the enterprise, and a bucket no machine has rows for is deleted.
+ * Idempotent; the repair for the rows the ingest writer adds to.
+ */
+export async function rebuildEnterpriseRollups(
+  db: WeftExecutor,
+  enterpriseIds: readonly number[],
+  fromTs: number | Date,
+  toTs: number | Date,
+): Promise<void> {
+  if (enterpriseIds.length === 0) return;
+  const from = new Date(fromTs).toISOString();
+  const to = new Date(toTs).toISOString();
+  if (to <= from) return;
+  const ids = pgArray([...new Set(enterpriseIds)], "int4");
+  const sums = sql.raw(COLS.map((c) => `sum(r.${c})${INT_COLS.has(c) ? "::int" : ""}`).join(", "));
+  const cols = sql.raw(COLS.join(", "));
+  for (const [table, unit] of [
+    ["enterprise_daily_rollups", "day"],
+    ["enterprise_monthly_rollups", "month"],
+  ] as const) {
+    // The buckets of each enterprise overlapping [from, to): from the one holding `from` up to `to`.
+    const range = sql`b.bucket >= date_trunc(${unit}, ${from}::timestamptz, e.time_zone) and b.bucket < ${to}::timestamptz`;
+    await db.execute(sql`delete from ${sql.raw(table)} b using enterprises e
+      where e.id = b.enterprise_id and e.id = any(${ids}) and ${range}`);
+    await db.execute(sql`
+      insert into ${sql.raw(table)} (enterprise_id, bucket, ${cols})
+      select b.enterprise_id, b.bucket, ${sums}
+      from machine_daily_rollups r join machines m on m.id = r.machine_id join enterprises e on e.id = m.enterprise_id
+        cross join lateral (select m.enterprise_id, date_trunc(${unit}, r.bucket, e.time_zone) as bucket) b
+      where e.id = any(${ids})
+        and r.bucket >= date_trunc(${unit}, ${from}::timestamptz, e.time_zone) - interval '1 day'
+        and r.bucket < ${to}::timestamptz + interval '32 days'
+        and ${range}
+      group by b.enterprise_id, b.bucket`);
   }
 }

@@ -92,4 +92,11 @@ export {
   PACKML_STATES,
   type RobotStatus,
 } from "./state-mappings.ts";
-export { isValidTimeZone, localDayStart, localHourStart, zonedToUtc, zoneOffsetMs } from "./zone.ts";
+export {
+  isValidTimeZone,
+  localDayStart,
+  localHourStart,
+  localMonthStart,
+  zonedToUtc,
+  zoneOffsetMs,
+} from "./zone.ts";

@@ -3,6 +3,7 @@ export {
   isValidTimeZone,
   localDayStart,
   localHourStart,
+  localMonthStart,
   offsetAt as zoneOffsetMs,
   zonedToUtc,
 } from "./internal/zoned.ts";

@@ -181,9 +181,10 @@ function withoutBatch(all: readonly ReplayReading[], batch: readonly ReplayReadi
 }
 
 /**
- * Two statements: the state intervals being replaced are deleted first (a unique index allows one
+ * Three statements: the state intervals being replaced are deleted first (a unique index allows one
  * open interval per machine), then every write — rollups, jobs, new intervals, counter baselines,
- * live state, ideal cycle times — goes in one statement of data-modifying CTEs.
+ * live state, ideal cycle times — goes in one statement of data-modifying CTEs, and last the
+ * enterprise rollups (one day and one month row that all the enterprise's batches update).
  */
 async function writeOutcomes(
   tx: WeftExecutor,
@@ -195,7 +196,12 @@ async function writeOutcomes(
     return;
   }
   const rollups = rollupDeltaWrites(
-    outcomes.map((o) => ({ machineId: o.machine.id, timeZone: o.machine.timeZone, buckets: o.buckets })),
+    outcomes.map((o) => ({
+      machineId: o.machine.id,
+      enterpriseId: o.machine.enterpriseId,
+      timeZone: o.machine.timeZone,
+      buckets: o.buckets,
+    })),
   );
   const jobs: DbJobDelta[] = [];
   for (const o of outcomes) {
@@ -253,6 +259,9 @@ async function writeOutcomes(
     ],
     rollups ? [rollups.source] : [],
   );
+  // Last in the transaction: every batch of the enterprise updates these rows, so they stay locked
+  // only from here to the commit.
+  if (rollups) await runWrites(tx, rollups.enterprise);
 }
 
 /** A late replay finds the anomalies of its window again (or finds that late samples explain them). */

@@ -3,6 +3,7 @@ import { type Elements, type Kpis, plannedBusyWindows, type ShiftCalendar } from
 import { type SQL, sql } from "drizzle-orm";
 import { planGroupsOf } from "./calendars.ts";
 import {
+  type CoarseScope,
   elapsedEnd,
   evaluate,
   mergeByTag,
@@ -15,6 +16,18 @@ import {
   toTotals,
   type WindowSet,
 } from "./query.ts";
+
+/**
+ * A key of a scope as {@link plannedSums} counts it: an enterprise (or a machine), its zone, its machines
+ * in scope (`n`) and, for an enterprise, all of its machines (`total`).
+ */
+export interface ScopeEnterprise {
+  key: unknown;
+  enterprise_id: unknown;
+  time_zone: string;
+  n: unknown;
+  total?: unknown;
+}
 
 /** One key of a {@link Planned} scope: an enterprise or a machine, its machines and the calendar planning them. */
 export interface PlannedKey {
@@ -64,15 +77,21 @@ export async function plannedSums(
   timeZone: string,
   now: number,
   per: SumPer,
+  /** The scope's enterprises, already counted by the caller (per "enterprise" only): saves a scan of its machines. */
+  counted?: readonly ScopeEnterprise[],
 ): Promise<Planned> {
-  const rows = await queryRows<{ key: unknown; enterprise_id: unknown; time_zone: string; n: unknown }>(
-    handle.db,
-    per === "machine"
-      ? sql`select m.id as key, m.enterprise_id, e.time_zone, 1 as n from machines m
+  const rows: readonly ScopeEnterprise[] =
+    per === "enterprise" && counted
+      ? counted
+      : await queryRows<ScopeEnterprise>(
+          handle.db,
+          per === "machine"
+            ? sql`select m.id as key, m.enterprise_id, e.time_zone, 1 as n from machines m
             join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds}`
-      : sql`select m.enterprise_id as key, m.enterprise_id, e.time_zone, count(*) as n from machines m
-            join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds} group by 1, 2, 3`,
-  );
+            : sql`select m.enterprise_id as key, m.enterprise_id, e.time_zone, count(*) as n,
+              (select count(*) from machines a where a.enterprise_id = m.enterprise_id) as total
+            from machines m join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds} group by 1, 2, 3`,
+        );
   const ofEnterprise = new Map<number, { enterpriseId: number; timeZone: string; machines: number }>();
   for (const r of rows) {
     const id = Number(r.enterprise_id);
@@ -106,7 +125,14 @@ export async function plannedSums(
     whole.set(g, wholeTags);
     if (busy.length > 0) sets.push({ windows: busy, enterpriseIds: g.enterpriseIds });
   }
-  const [all = new Map(), ...parts] = await sumSets(handle, machineIds, sets, timeZone, per);
+  const [all = new Map(), ...parts] = await sumSets(
+    handle,
+    machineIds,
+    sets,
+    timeZone,
+    per,
+    per === "enterprise" ? coarseScope(rows, timeZone) : null,
+  );
   const inside = mergeByTag(parts);
   for (const [k, key] of keys) {
     for (const tag of whole.get(key.group) ?? []) {
@@ -118,6 +144,24 @@ export async function plannedSums(
     }
   }
   return { now, groups, keys, all, inside };
+}
+
+/**
+ * Which enterprises of the scope may be read from their enterprise rollups: those with every machine in
+ * scope (an enterprise row sums all of its machines), and whole months only when each of them keeps its
+ * days in the zone the range is cut in (a month row holds the enterprise's local month).
+ */
+export function coarseScope(rows: readonly ScopeEnterprise[], timeZone: string): CoarseScope {
+  const whole: number[] = [];
+  const partial: number[] = [];
+  let months = true;
+  for (const r of rows) {
+    if (Number(r.n) === Number(r.total)) {
+      whole.push(Number(r.enterprise_id));
+      if (r.time_zone !== timeZone) months = false;
+    } else partial.push(Number(r.enterprise_id));
+  }
+  return { whole, partial, months };
 }
 
 function addInto(a: Totals, b: Totals | undefined): void {

@@ -1,7 +1,7 @@
-import { ShiftCalendar } from "@weft/kpi";
+import { localDayStart, localMonthStart, ShiftCalendar } from "@weft/kpi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketWindows, evaluate, plannedOf, toTotals } from "./query.ts";
+import { bucketWindows, evaluate, plannedOf, segmentsFor, toTotals } from "./query.ts";
 
 const H = 3_600_000;
 const MON = Date.UTC(2026, 10, 22, 16, 0, 0); // Monday 2026-11-23 00:00 Asia/Shanghai
@@ -101,5 +101,63 @@ describe("bucketWindows", () => {
     const w = bucketWindows("shift", MON, MON + 24 * H, "Asia/Shanghai", null);
     expect(w.map((x) => (x.start - MON) / H)).toEqual([-4, 8, 20]);
     expect(w.every((x) => x.end - x.start === 12 * H)).toBe(true);
+  });
+});
+
+describe("segmentsFor with months", () => {
+  it("covers [from, to) exactly once, counting subtracted days, with months on local month starts (property)", () => {
+    const zones = ["Asia/Shanghai", "Europe/Berlin", "America/New_York"];
+    const base = Date.UTC(2025, 0, 1);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 400 * 24 * 60 }),
+        fc.integer({ min: 1, max: 400 * 24 * 60 }),
+        fc.constantFrom(...zones),
+        fc.array(fc.integer({ min: -2 * 24 * 60, max: 802 * 24 * 60 }), { minLength: 20, maxLength: 20 }),
+        (a, len, tz, probes) => {
+          const from = base + a * 60_000;
+          const to = from + len * 60_000;
+          const plain = segmentsFor(from, to, tz);
+          const withMonths = segmentsFor(from, to, tz, true);
+          expect(withMonths.from).toBe(plain.from);
+          expect(withMonths.to).toBe(plain.to);
+          for (const s of withMonths.segments) {
+            if (s.month) {
+              expect(localMonthStart(s.from, tz)).toBe(s.from);
+              expect(localMonthStart(s.to, tz)).toBe(s.to);
+            }
+            if (s.table === "machine_daily_rollups") {
+              expect(localDayStart(s.from, tz)).toBe(s.from);
+              expect(localDayStart(s.to, tz)).toBe(s.to);
+            }
+          }
+          const net = (segs: typeof plain.segments, t: number) =>
+            segs.reduce((n, s) => n + (t >= s.from && t < s.to ? (s.sign ?? 1) : 0), 0);
+          for (const p of probes) {
+            const t = base + p * 60_000;
+            const inside = t >= plain.from && t < plain.to ? 1 : 0;
+            expect(net(withMonths.segments, t)).toBe(inside);
+            expect(net(plain.segments, t)).toBe(inside);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes a partial month as the whole month less its few days outside the range", () => {
+    const tz = "Asia/Shanghai";
+    const mar3 = Date.UTC(2026, 2, 2, 16); // 3 March 00:00 local
+    const may28 = Date.UTC(2026, 4, 27, 16);
+    const { segments } = segmentsFor(mar3, may28, tz, true);
+    expect(
+      segments.map((s) => [new Date(s.from).toISOString().slice(0, 10), s.month ?? false, s.sign ?? 1]),
+    ).toEqual([
+      ["2026-02-28", true, 1], // March
+      ["2026-02-28", false, -1], // less 1–2 March
+      ["2026-03-31", true, 1], // April
+      ["2026-04-30", true, 1], // May
+      ["2026-05-27", false, -1], // less 28–31 May
+    ]);
   });
 });

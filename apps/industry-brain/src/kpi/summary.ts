@@ -1,5 +1,5 @@
 import { industryDivision } from "@weft/core";
-import { type DbHandle, queryRows } from "@weft/db";
+import { type DbHandle, pgArray, queryRows } from "@weft/db";
 import { type SQL, sql } from "drizzle-orm";
 import { connectedSql, DEFAULT_CONNECTED_WITHIN_HOURS } from "../machines/connected.ts";
 import { evaluatePlanned, type Planned, plannedSums } from "./planned.ts";
@@ -74,7 +74,24 @@ export async function industrySummary(
   },
 ) {
   const { from, to } = segmentsFor(range.from, range.to, timeZone);
-  const [planned, counts] = await Promise.all([
+  // One scan of the scope's machines for both the connected counts and the planned sums' enterprises.
+  const counts = await queryRows<{
+    industry: string;
+    park_id: number;
+    enterprise_id: number;
+    time_zone: string;
+    n: unknown;
+    total: unknown;
+    connected: unknown;
+  }>(
+    handle.db,
+    sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, e.id as enterprise_id, e.time_zone,
+          count(*) as n, (select count(*) from machines a where a.enterprise_id = e.id) as total,
+          count(*) filter (where ${connectedSql(sql`m.production`, sql`l.last_ts`, connected.now, connected.withinHours)}) as connected
+        from machines m join enterprises e on e.id = m.enterprise_id left join machine_live l on l.machine_id = m.id
+        where m.id in ${machineIds} group by 1, 2, 3, 4`,
+  );
+  const [planned, parks] = await Promise.all([
     plannedSums(
       handle,
       machineIds,
@@ -82,19 +99,16 @@ export async function industrySummary(
       timeZone,
       connected.now,
       "enterprise",
+      counts.map((r) => ({ ...r, key: r.enterprise_id })),
     ),
-    queryRows<{ industry: string; park_id: number; enterprise_id: number; connected: unknown }>(
+    queryRows<{ id: number; key: string; name: string; name_en: string | null }>(
       handle.db,
-      sql`select upper(left(e.industry_code, 3)) as industry, e.park_id, e.id as enterprise_id,
-            count(*) filter (where ${connectedSql(sql`m.production`, sql`l.last_ts`, connected.now, connected.withinHours)}) as connected
-          from machines m join enterprises e on e.id = m.enterprise_id left join machine_live l on l.machine_id = m.id
-          where m.id in ${machineIds} group by 1, 2, 3`,
+      sql`select id, key, name, name_en from parks where id = any(${pgArray(
+        [...new Set(counts.map((r) => Number(r.park_id)))],
+        "int4",
+      )})`,
     ),
   ]);
-  const parks = await queryRows<{ id: number; key: string; name: string; name_en: string | null }>(
-    handle.db,
-    sql`select id, key, name, name_en from parks where id in (select e.park_id from machines m join enterprises e on e.id = m.enterprise_id where m.id in ${machineIds})`,
-  );
   const cells = new Map<string, Cell>();
   for (const r of counts) {
     const k = `${r.industry}:${r.park_id}`;

@@ -30,6 +30,8 @@ export {
 } from "./operations.ts";
 export { counterAnomalies, jobs, machineCounters, machineLive, machineStateIntervals } from "./production.ts";
 export {
+  enterpriseDailyRollups,
+  enterpriseMonthlyRollups,
   machineDailyRollups,
   machineHourlyRollups,
   machineMinuteRollups,

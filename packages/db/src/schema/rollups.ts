@@ -1,4 +1,4 @@
-import { doublePrecision, integer, pgTable, primaryKey, timestamp } from "drizzle-orm/pg-core";
+import { doublePrecision, index, integer, pgTable, primaryKey, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * Summed time (seconds) and quantity elements per machine and bucket (ISO 22400: sum, then divide).
@@ -7,8 +7,11 @@ import { doublePrecision, integer, pgTable, primaryKey, timestamp } from "drizzl
  * down intervals starting in the bucket (MTBF = running_s / failures, MTTR = down_s / failures).
  */
 function rollupColumns() {
+  return { machineId: integer().notNull(), ...valueColumns() };
+}
+
+function valueColumns() {
   return {
-    machineId: integer().notNull(),
     bucket: timestamp({ withTimezone: true }).notNull(),
     runningS: doublePrecision().notNull().default(0),
     setupS: doublePrecision().notNull().default(0),
@@ -43,6 +46,26 @@ export const machineHourlyRollups = pgTable("machine_hourly_rollups", rollupColu
 export const machineDailyRollups = pgTable("machine_daily_rollups", rollupColumns(), (t) => [
   primaryKey({ columns: [t.machineId, t.bucket] }),
 ]);
+
+/**
+ * Day buckets of a whole enterprise (local midnight in its time zone): the sum of its machines' daily
+ * rollups, kept by the same ingest statement (one row per enterprise and day a batch touches, not one
+ * per machine). A scope that holds all of an enterprise's machines (a city, a park, an industry) reads
+ * these instead of ten or a thousand machine rows.
+ */
+export const enterpriseDailyRollups = pgTable(
+  "enterprise_daily_rollups",
+  { enterpriseId: integer().notNull(), ...valueColumns() },
+  // A city's range reads a month of days of every enterprise: by bucket, not enterprise by enterprise.
+  (t) => [primaryKey({ columns: [t.enterpriseId, t.bucket] }), index().on(t.bucket)],
+);
+
+/** Month buckets of a whole enterprise (local midnight of the 1st in its time zone), as the daily ones. */
+export const enterpriseMonthlyRollups = pgTable(
+  "enterprise_monthly_rollups",
+  { enterpriseId: integer().notNull(), ...valueColumns() },
+  (t) => [primaryKey({ columns: [t.enterpriseId, t.bucket] })],
+);
 
 /** Numeric fields shared by all rollup tables, in column order. */
 export const ROLLUP_FIELDS = [

@@ -37,16 +37,23 @@ export function isValidTimeZone(timeZone: string): boolean {
  */
 export function offsetAt(utcMs: number, timeZone: string): number {
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return 0;
-  const slot = `${timeZone}@${Math.floor(utcMs / 900_000)}`;
-  const cached = offsetCache.get(slot);
+  // Per zone, keyed by the quarter-hour number: no key string is built on the hot path (a city's
+  // year of calendar windows asks tens of thousands of times a request).
+  let ofZone = offsetCache.get(timeZone);
+  if (!ofZone) {
+    ofZone = new Map<number, number>();
+    offsetCache.set(timeZone, ofZone);
+  }
+  const slot = Math.floor(utcMs / 900_000);
+  const cached = ofZone.get(slot);
   if (cached !== undefined) return cached;
   const off = computeOffset(utcMs, timeZone);
-  if (offsetCache.size > 50_000) offsetCache.clear();
-  offsetCache.set(slot, off);
+  if (ofZone.size > 50_000) ofZone.clear();
+  ofZone.set(slot, off);
   return off;
 }
 
-const offsetCache = new Map<string, number>();
+const offsetCache = new Map<string, Map<number, number>>();
 
 function computeOffset(utcMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
@@ -90,6 +97,15 @@ const HOUR_MS = 3_600_000;
 export function localDayStart(utcMs: number, timeZone: string): number {
   const { y, m, d } = localDate(utcMs, timeZone);
   return zonedToUtc(Date.UTC(y, m - 1, d), timeZone);
+}
+
+/**
+ * Start (UTC ms) of the local calendar month holding `utcMs`: local midnight of its first day, right
+ * when a DST change falls in the month too. The next month starts at `localMonthStart(start + 32 days)`.
+ */
+export function localMonthStart(utcMs: number, timeZone: string): number {
+  const { y, m } = localDate(utcMs, timeZone);
+  return zonedToUtc(Date.UTC(y, m - 1, 1), timeZone);
 }
 
 /** Start (UTC ms) of the local hour holding `utcMs` (the offset holds for the whole hour). */
