@@ -114,6 +114,34 @@ describeEachDb("coverage.parkTable and the overview's totals", (db) => {
     expect(mine.totals.parks).toBeLessThan(ov.totals.parks);
   });
 
+  it("agrees with the full computation whichever measured items a rule set requires", async () => {
+    const admin = await as("city-admin");
+    const { items } = await admin.ruleSet.get();
+    const sets: string[][] = [["liveData"], ["connectivity", "liveData"], ["kpiFeed"], ["energy"], []];
+    for (const required of sets) {
+      await admin.ruleSet.update({
+        items: items.map((r) => ({
+          item: r.item as "cloud",
+          required: required.includes(r.item),
+          weight: r.weight,
+          threshold: r.item === "connectivity" ? { minRatio: 0.9 } : r.threshold,
+        })),
+      });
+      const r = await full(null);
+      const ov = await admin.overview({ days: 1 });
+      expect(ov.totals, required.join("+")).toMatchObject(r.totals);
+      const rows = (await admin.parkTable({ pageSize: 200 })).rows;
+      expect(rows.map((p) => [p.id, p.coveredEnterprises, p.digitalized, p.lastDataAt])).toEqual(
+        expect.arrayContaining(
+          r.parks.map((p) => [p.id, p.coveredEnterprises, p.coverage.digitalized, p.lastDataAt]),
+        ),
+      );
+    }
+    await admin.ruleSet.update({
+      items: items.map((r) => ({ item: r.item as "cloud", required: r.required, weight: r.weight })),
+    });
+  });
+
   it("pages, sorts and searches the parks on the server, every park exactly once", async () => {
     const admin = await as("city-admin");
     const r = await full(null);
