@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { type MessageKey, useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
+import { PARK_PAGE_SIZE } from "../lib/paging.ts";
 import { Link } from "../lib/router.tsx";
 import { type RouterInputs, useTRPC } from "../trpc.ts";
 import { Freshness } from "./Freshness.tsx";
@@ -10,8 +11,6 @@ import { Loading, QueryError } from "./States.tsx";
 export type ParkTableInput = RouterInputs["coverage"]["parkTable"];
 type Sort = NonNullable<ParkTableInput["sort"]>;
 type Dir = NonNullable<ParkTableInput["dir"]>;
-
-export const PARK_PAGE_SIZE = 25;
 
 /** The first page as the table asks for it (the overview page starts this query with its own). */
 export function firstParkPage(locale: "zh-CN" | "en"): ParkTableInput {
