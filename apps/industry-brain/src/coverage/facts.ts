@@ -81,9 +81,15 @@ interface RawEnterprise {
 
 /**
  * One row per enterprise in scope with its measured inputs (`registered`, `connected`, `kpi`,
- * `energy`, `last_ts`): the SQL both the full report and the city summary read.
+ * `energy`, `last_ts`): the SQL both the full report and the city summary read; `only` narrows the
+ * enterprises further (SQL over `e`).
  */
-export function enterpriseFactsSql(scope: CoverageScope, now: Date, connectedWithinHours: number): SQL {
+export function enterpriseFactsSql(
+  scope: CoverageScope,
+  now: Date,
+  connectedWithinHours: number,
+  only: SQL = sql`true`,
+): SQL {
   return sql`
     with pf as (
       select machine_id,
@@ -118,7 +124,7 @@ export function enterpriseFactsSql(scope: CoverageScope, now: Date, connectedWit
     join parks pk on pk.id = e.park_id
     left join m on m.enterprise_id = e.id
     where pk.city_id = ${scope.cityId} and ${inList(sql`e.park_id`, scope.parkIds)}
-      and ${inList(sql`e.id`, scope.enterpriseIds)}
+      and ${inList(sql`e.id`, scope.enterpriseIds)} and ${only}
     group by e.id`;
 }
 

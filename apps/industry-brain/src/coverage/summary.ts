@@ -90,6 +90,18 @@ function candidateSql(rules: readonly CoverageRuleItem[], now: Date): SQL {
   return conds.length === 0 ? sql`true` : sql.join(conds, sql` and `);
 }
 
+/** Whether every candidate has a machine (then only enterprises with machines need their facts). */
+function candidatesNeedMachines(rules: readonly CoverageRuleItem[]): boolean {
+  const required = (item: string) => rules.find((r) => r.item === item && r.required);
+  const conn = required("connectivity");
+  const kpi = required("kpiFeed");
+  return (
+    (conn !== undefined && num(conn, "minRatio", 0.5) > 0) ||
+    required("liveData") !== undefined ||
+    (kpi !== undefined && num(kpi, "minMachines", 1) > 0)
+  );
+}
+
 interface GroupRow {
   park_id: number;
   industry_code: string;
@@ -136,7 +148,16 @@ export async function computeCitySummary(h: DbHandle, cityId: number, now: Date)
     h.query<CandidateRow>(sql`
       select f.id, f.park_id, f.credit_code, f.industry_code, f.above_scale, f.declared_machines,
         f.connected, f.kpi, f.energy, f.last_ts
-      from (${facts}) f where ${candidateSql(rules, now)}`),
+      from (${
+        candidatesNeedMachines(rules)
+          ? enterpriseFactsSql(
+              scope,
+              now,
+              connectedWindowOf(rules),
+              sql`exists (select 1 from machines x where x.enterprise_id = e.id)`,
+            )
+          : facts
+      }) f where ${candidateSql(rules, now)}`),
     loadDeclarations(h, scope),
   ]);
   const perPark = new Map<
@@ -233,44 +254,56 @@ export async function computeCitySummary(h: DbHandle, cityId: number, now: Date)
 interface Entry {
   startedAt: number;
   settled: boolean;
-  promise: Promise<CitySummary>;
+  promise: Promise<unknown>;
 }
 
-const caches = new WeakMap<DbHandle, Map<number, Entry>>();
+const caches = new WeakMap<DbHandle, Map<string, Entry>>();
 
 /**
- * A city's summary, computed at most once per `ttlMs` per process and database (single-flight:
- * concurrent callers share one computation). Every user mutation drops the cache (see trpc.ts), so
- * declarations, rule sets and imports show at once; live data shows within `ttlMs`, and the answer
- * carries `computedAt`. `ttlMs` 0 computes on every call (concurrent calls still share).
+ * `compute()` at most once per `ttlMs` per process, database and `key` (single-flight: concurrent
+ * callers share one computation; a failure is not kept). Every user mutation drops the cache (see
+ * trpc.ts). `ttlMs` 0 computes on every call (concurrent calls still share).
  */
-export function citySummary(h: DbHandle, cityId: number, now: number, ttlMs: number): Promise<CitySummary> {
+export function memoized<T>(
+  h: DbHandle,
+  key: string,
+  now: number,
+  ttlMs: number,
+  compute: () => Promise<T>,
+): Promise<T> {
   let cache = caches.get(h);
   if (!cache) {
     cache = new Map();
     caches.set(h, cache);
   }
-  const hit = cache.get(cityId);
-  if (hit && (!hit.settled || now - hit.startedAt < ttlMs)) return hit.promise;
-  const entry: Entry = {
-    startedAt: now,
-    settled: false,
-    promise: computeCitySummary(h, cityId, new Date(now)),
-  };
+  const hit = cache.get(key);
+  if (hit && (!hit.settled || now - hit.startedAt < ttlMs)) return hit.promise as Promise<T>;
+  // Expired entries go when a new one comes, so keys of past days do not pile up.
+  for (const [k, e] of cache) if (e.settled && now - e.startedAt >= ttlMs) cache.delete(k);
+  const promise = compute();
+  const entry: Entry = { startedAt: now, settled: false, promise };
   const map = cache;
-  entry.promise.then(
+  promise.then(
     () => {
       entry.settled = true;
     },
     () => {
-      if (map.get(cityId) === entry) map.delete(cityId);
+      if (map.get(key) === entry) map.delete(key);
     },
   );
-  map.set(cityId, entry);
-  return entry.promise;
+  map.set(key, entry);
+  return promise;
 }
 
-/** Forget every cached city summary of this database (after a write). */
+/**
+ * A city's summary, computed at most once per `ttlMs` (see `memoized`): declarations, rule sets and
+ * imports show at once, live data within `ttlMs`, and the answer carries `computedAt`.
+ */
+export function citySummary(h: DbHandle, cityId: number, now: number, ttlMs: number): Promise<CitySummary> {
+  return memoized(h, `summary:${cityId}`, now, ttlMs, () => computeCitySummary(h, cityId, new Date(now)));
+}
+
+/** Forget everything cached for this database (after a write). */
 export function invalidateCitySummaries(h: DbHandle): void {
   caches.get(h)?.clear();
 }

@@ -11,7 +11,14 @@ import { asDate } from "../coverage/facts.ts";
 import { DECLARABLE_ITEMS, ENTERPRISE_ITEMS, normalizeRuleSet, RuleSetInput } from "../coverage/rules.ts";
 import { coverageScope } from "../coverage/scope.ts";
 import { coverageHistory, dayOf, snapshotCoverage } from "../coverage/snapshot.ts";
-import { citySummary, PARK_SORTS, type ParkSummary, pageParks, totalsOf } from "../coverage/summary.ts";
+import {
+  citySummary,
+  memoized,
+  PARK_SORTS,
+  type ParkSummary,
+  pageParks,
+  totalsOf,
+} from "../coverage/summary.ts";
 import { createTRPCRouter, listProcedure, scopedProcedure } from "../trpc.ts";
 import { adminImportRouter } from "./admin-import.ts";
 
@@ -154,7 +161,15 @@ export const coverageRouter = createTRPCRouter({
     const summary = await citySummary(ctx.handle, scope.cityId, ctx.now(), ctx.settings.coverageCacheMs);
     const mine = parksInScope(summary.parks, scope.parkIds);
     const totals = totalsOf(mine);
-    const history = await parksHistory(ctx, scope.parkIds, scope.cityId, sinceDay(ctx, input.days));
+    const since = sinceDay(ctx, input.days);
+    // Snapshots change hourly (and on coverage.snapshot, a write that drops the cache).
+    const history = await memoized(
+      ctx.handle,
+      `history:${scope.cityId}:${scope.parkIds?.join(",") ?? "all"}:${since}`,
+      ctx.now(),
+      ctx.settings.coverageCacheMs,
+      () => parksHistory(ctx, scope.parkIds, scope.cityId, since),
+    );
     const today = dayOf(new Date(summary.computedAt));
     const live = {
       day: today,
