@@ -158,18 +158,20 @@ export const coverageRouter = createTRPCRouter({
     lists: ["coverage"],
   }).query(async ({ ctx, input }) => {
     const scope = await coverageScope(ctx.handle, ctx.user, ctx.scope.city?.id);
-    const summary = await citySummary(ctx.handle, scope.cityId, ctx.now(), ctx.settings.coverageCacheMs);
-    const mine = parksInScope(summary.parks, scope.parkIds);
-    const totals = totalsOf(mine);
     const since = sinceDay(ctx, input.days);
     // Snapshots change hourly (and on coverage.snapshot, a write that drops the cache).
-    const history = await memoized(
-      ctx.handle,
-      `history:${scope.cityId}:${scope.parkIds?.join(",") ?? "all"}:${since}`,
-      ctx.now(),
-      ctx.settings.coverageCacheMs,
-      () => parksHistory(ctx, scope.parkIds, scope.cityId, since),
-    );
+    const [summary, history] = await Promise.all([
+      citySummary(ctx.handle, scope.cityId, ctx.now(), ctx.settings.coverageCacheMs),
+      memoized(
+        ctx.handle,
+        `history:${scope.cityId}:${scope.parkIds?.join(",") ?? "all"}:${since}`,
+        ctx.now(),
+        ctx.settings.coverageCacheMs,
+        () => parksHistory(ctx, scope.parkIds, scope.cityId, since),
+      ),
+    ]);
+    const mine = parksInScope(summary.parks, scope.parkIds);
+    const totals = totalsOf(mine);
     const today = dayOf(new Date(summary.computedAt));
     const live = {
       day: today,
