@@ -138,6 +138,8 @@ export const en: Messages = {
   "parks.machines": "Machines",
   "parks.empty": "No parks yet",
   "parks.search": "Search parks",
+  "park.range": "{from}–{to} of {total} enterprises",
+  "park.pages": "Pages of the enterprise table",
   "parks.range": "{from}–{to} of {total} parks",
   "parks.noMatch": "No park matches the search",
   "parks.pages": "Pages of the parks table",

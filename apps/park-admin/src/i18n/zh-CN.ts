@@ -135,6 +135,8 @@ export const zhCN = {
   "parks.machines": "设备数",
   "parks.empty": "暂无园区",
   "parks.search": "搜索园区",
+  "park.range": "第 {from}–{to} 家，共 {total} 家企业",
+  "park.pages": "企业表分页",
   "parks.range": "第 {from}–{to} 个，共 {total} 个园区",
   "parks.noMatch": "没有符合搜索条件的园区",
   "parks.pages": "园区表分页",

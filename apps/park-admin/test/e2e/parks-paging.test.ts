@@ -1,4 +1,5 @@
-import { cities, parks } from "@weft/db/schema";
+import { cities, enterprises, parks } from "@weft/db/schema";
+import { completeCreditCode } from "@weft/industry-brain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiQuery, chromiumMissing, type Harness, signedIn, startHarness } from "./harness.ts";
 
@@ -9,16 +10,33 @@ const EXTRA = 58;
 
 describe.skipIf(chromiumMissing !== null)(title, () => {
   let h: Harness;
+  let bigPark = 0;
   beforeAll(async () => {
     h = await startHarness({ background: false });
     const [city] = (await h.db.db.select().from(cities)).filter((c) => c.key === h.demo.cityKey);
     // 58 more parks in the demo city (60 in all): three pages of 25, 25 and 10.
-    await h.db.db.insert(parks).values(
-      Array.from({ length: EXTRA }, (_, i) => ({
-        key: `paging-${i + 1}`,
-        cityId: city?.id ?? 0,
-        name: `翻页园区 ${String(i + 1).padStart(2, "0")}`,
-        nameEn: `Paging Park ${String(i + 1).padStart(2, "0")}`,
+    const [first] = await h.db.db
+      .insert(parks)
+      .values(
+        Array.from({ length: EXTRA }, (_, i) => ({
+          key: `paging-${i + 1}`,
+          cityId: city?.id ?? 0,
+          name: `翻页园区 ${String(i + 1).padStart(2, "0")}`,
+          nameEn: `Paging Park ${String(i + 1).padStart(2, "0")}`,
+        })),
+      )
+      .returning({ id: parks.id });
+    bigPark = first?.id ?? 0;
+    // …the first of them with 120 enterprises: its checklist table draws 50 rows a page.
+    await h.db.db.insert(enterprises).values(
+      Array.from({ length: 120 }, (_, i) => ({
+        key: `paging-e-${i}`,
+        parkId: bigPark,
+        name: `翻页企业 ${i + 1}`,
+        nameEn: `Paging Enterprise ${i + 1}`,
+        creditCode: completeCreditCode(`91331099MA${String(1_000_000 + i).slice(-7)}`),
+        industryCode: "C23",
+        declaredMachines: 1,
       })),
     );
   });
@@ -109,6 +127,22 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     await zh.page.getByTestId("parks-table").locator("tbody tr").first().waitFor();
     expect(await zh.page.getByTestId("parks-table-page").textContent()).toBe("第 1 / 3 页");
     await zh.context.close();
+  });
+
+  it("draws a park's enterprise checklist 50 rows at a time", async () => {
+    const { context, page } = await signedIn(h, "city-admin", { locale: "en" });
+    await page.goto(`${h.url}/parks/${bigPark}`);
+    const rows = page.getByTestId("enterprise-checklist").locator("tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(50);
+    expect(await page.getByTestId("enterprise-range").textContent()).toBe("1–50 of 120 enterprises");
+    await page.getByTestId("enterprise-next").click();
+    await page.getByTestId("enterprise-range").filter({ hasText: "51–100 of 120" }).waitFor();
+    await page.getByTestId("enterprise-next").click();
+    await page.getByTestId("enterprise-range").filter({ hasText: "101–120 of 120" }).waitFor();
+    expect(await rows.count()).toBe(20);
+    expect(await page.getByTestId("enterprise-next").isDisabled()).toBe(true);
+    await context.close();
   });
 
   it("shows the overview's table a page at a time, least covered first", async () => {
