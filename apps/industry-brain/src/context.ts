@@ -21,6 +21,11 @@ export interface BrainSettings {
   webhookAllowPrivate: boolean;
   /** A stop shorter than this between two running intervals is a microstop (ms). */
   microstopMs: number;
+  /**
+   * How long a computed city coverage summary (overview, parks table) is reused (ms); every user
+   * write drops it at once, live machine data shows after at most this long. 0: compute every time.
+   */
+  coverageCacheMs: number;
 }
 
 export interface BrainLimits {

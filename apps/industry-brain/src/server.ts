@@ -62,6 +62,7 @@ export const DEFAULT_SETTINGS: BrainSettings = {
   staleAfterMs: 5 * 60_000,
   webhookAllowPrivate: false,
   microstopMs: 60_000,
+  coverageCacheMs: 15_000,
 };
 
 export const DEFAULT_LIMITS: BrainLimits = {

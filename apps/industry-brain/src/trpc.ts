@@ -12,6 +12,7 @@ import { resolveDisplay } from "./auth/display.ts";
 import { type Principal, resolveGateway, resolveSession } from "./auth/principal.ts";
 import { checkRateLimit } from "./auth/rate-limit.ts";
 import type { BrainContext } from "./context.ts";
+import { invalidateCitySummaries } from "./coverage/summary.ts";
 import { formatError } from "./errors.ts";
 
 /** Every procedure carries its declared access; `test/e2e/access-declared.test.ts` checks them all. */
@@ -99,9 +100,12 @@ function declared(decl: ScopeDecl<never, Touches>) {
   if (decl.roles.length === 0 || (!access.touches && access.lists.length === 0)) {
     throw new Error("a scoped procedure needs roles, and what it touches or lists");
   }
-  return signedIn.meta({ access }).use(({ ctx, next }) => {
+  return signedIn.meta({ access }).use(async ({ ctx, type, next }) => {
     checkRole(ctx.user, decl.roles);
-    return next();
+    const result = await next();
+    // A user's write may change any city's coverage (declarations, rules, imports, assets).
+    if (type === "mutation" && result.ok) invalidateCitySummaries(ctx.handle);
+    return result;
   });
 }
 

@@ -96,7 +96,7 @@ export async function measureMachinePage(
 }
 
 /** Total length of a set of intervals, overlaps counted once. */
-function mergedLength(spans: [number, number][]): number {
+export function mergedLength(spans: [number, number][]): number {
   let total = 0;
   let end = Number.NEGATIVE_INFINITY;
   for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {

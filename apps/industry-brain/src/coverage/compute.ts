@@ -28,6 +28,8 @@ export interface ParkReport extends ParkRow {
   declaredMachines: number;
   connectedMachines: number;
   lastDataAt: string | null;
+  /** GB/T 4754 divisions of this park whose data flows into the brain (live within the window). */
+  industriesOnboarded: string[];
 }
 
 export interface CoverageReport {
@@ -109,14 +111,16 @@ export async function computeCoverage(h: DbHandle, scope: CoverageScope, now: Da
     const list = byPark.get(p.id) ?? [];
     let last: Date | null = null;
     let lastIndustry: Date | null = null;
+    const mine = new Set<string>();
     for (const e of list) {
       const at = e.lastDataAt ? new Date(e.lastDataAt) : null;
       if (!at) continue;
       if (!last || at > last) last = at;
       const div = industryDivision(e.industryCode);
       if (div && (!lastIndustry || at > lastIndustry)) lastIndustry = at;
-      if (div && now.getTime() - at.getTime() <= liveHours * 3_600_000) onboarded.add(div.code);
+      if (div && now.getTime() - at.getTime() <= liveHours * 3_600_000) mine.add(div.code);
     }
+    for (const code of mine) onboarded.add(code);
     const covered = list.filter((e) => e.coverage.covered).length;
     const coverage = evaluatePark(
       rules,
@@ -136,6 +140,7 @@ export async function computeCoverage(h: DbHandle, scope: CoverageScope, now: Da
       declaredMachines: list.reduce((s, e) => s + e.declaredMachines, 0),
       connectedMachines: list.reduce((s, e) => s + e.connectedMachines, 0),
       lastDataAt: last?.toISOString() ?? null,
+      industriesOnboarded: [...mine].sort(),
     };
   });
   return {

@@ -69,7 +69,8 @@ describeEachDb("coverage procedures", (db) => {
 
   beforeAll(async () => {
     demo = await seedDemo(db.handle);
-    brain = await startBrain({ db: db.handle, port: 0 });
+    // Every read computes afresh: these tests read coverage right after pushing live data.
+    brain = await startBrain({ db: db.handle, port: 0, settings: { coverageCacheMs: 0 } });
   });
   afterAll(async () => {
     await brain?.close();
@@ -103,7 +104,8 @@ describeEachDb("coverage procedures", (db) => {
     const ov = await admin.overview({ days: 30 });
     expect(ov.totals.enterprisesCovered).toBe(0);
     const manager = await as("park-manager");
-    const parkId = ov.parks.find((p) => p.enterprises > 0 && manager)?.id ?? 0;
+    const table = await admin.parkTable({ pageSize: 200 });
+    const parkId = table.rows.find((p) => p.enterprises > 0 && manager)?.id ?? 0;
     const park = await manager.park({ parkId, days: 30 }).catch(async () => admin.park({ parkId, days: 30 }));
     const ent = park.enterprises[0];
     if (!ent) throw new Error("no enterprise");
@@ -140,11 +142,16 @@ describeEachDb("coverage procedures", (db) => {
     const admin = await as("city-admin");
     const manager = await as("park-manager");
     const factory = await as("enterprise-user");
-    const all = await admin.overview({ days: 30 });
-    const mine = await manager.overview({ days: 30 });
-    expect(mine.parks.length).toBeGreaterThan(0);
-    expect(mine.parks.length).toBeLessThan(all.parks.length);
-    const foreign = all.parks.find((p) => !mine.parks.some((m) => m.id === p.id));
+    const all = await admin.parkTable({ pageSize: 200 });
+    const mine = await manager.parkTable({ pageSize: 200 });
+    expect(mine.rows.length).toBeGreaterThan(0);
+    expect(mine.total).toBe(mine.rows.length);
+    expect(mine.rows.length).toBeLessThan(all.rows.length);
+    const foreign = all.rows.find((p) => !mine.rows.some((m) => m.id === p.id));
+    expect((await manager.overview({ days: 30 })).totals.parks).toBe(mine.total);
+    expect(await codeOf(factory.parkTable({}))).toBe("FORBIDDEN");
+    expect(await codeOf(manager.parkTable({ q: foreign?.name ?? "" }))).toBe("resolved");
+    expect((await manager.parkTable({ q: foreign?.name ?? "" })).total).toBe(0);
     expect(await codeOf(manager.park({ parkId: foreign?.id ?? 0, days: 30 }))).toBe("NOT_FOUND");
     expect(await codeOf(manager.export({ format: "csv", locale: "en", parkId: foreign?.id ?? 0 }))).toBe(
       "NOT_FOUND",
@@ -154,7 +161,7 @@ describeEachDb("coverage procedures", (db) => {
     expect(
       await codeOf(
         factory.declare({
-          parkId: all.parks[0]?.id ?? 0,
+          parkId: all.rows[0]?.id ?? 0,
           item: "platformReporting",
           value: { month: "2026-10" },
         }),
@@ -164,7 +171,7 @@ describeEachDb("coverage procedures", (db) => {
     expect(own.items.length).toBe(12);
     const foreignEnterprise =
       (await admin.park({ parkId: foreign?.id ?? 0, days: 30 })).enterprises[0]?.id ?? 0;
-    const ownPark = mine.parks[0]?.id ?? 0;
+    const ownPark = mine.rows[0]?.id ?? 0;
     expect(await codeOf(manager.enterprise({ enterpriseId: foreignEnterprise }))).toBe("NOT_FOUND");
     expect(await codeOf(factory.park({ parkId: foreign?.id ?? 0, days: 30 }))).toBe("NOT_FOUND");
     expect(

@@ -79,25 +79,39 @@ interface RawEnterprise {
   last_ts: unknown;
 }
 
-/** Enterprises in scope with their measured inputs, in one query. */
-export async function loadEnterpriseFacts(
-  h: DbHandle,
+/**
+ * One row per enterprise in scope with its measured inputs (`registered`, `connected`, `kpi`,
+ * `energy`, `last_ts`): the SQL both the full report and the city summary read; `only` narrows the
+ * enterprises further (SQL over `e`).
+ */
+export function enterpriseFactsSql(
   scope: CoverageScope,
   now: Date,
   connectedWithinHours: number,
-): Promise<{ rows: EnterpriseRow[]; facts: Map<number, Omit<EnterpriseFacts, "declarations">> }> {
-  const raw = await h.query<RawEnterprise>(sql`
-    with m as (
+  only: SQL = sql`true`,
+): SQL {
+  return sql`
+    with pf as (
+      select machine_id,
+        bool_or(signal = 'state') as st,
+        bool_or(signal in ('goodCount', 'totalCount', 'rejectCount')) as ctr,
+        bool_or(signal = 'energyKwh') as en
+      from points group by machine_id
+    ),
+    cf as (
+      select machine_id,
+        bool_or(role in ('goodCount', 'totalCount', 'rejectCount')) as ctr,
+        bool_or(role = 'energyKwh') as en
+      from machine_counters group by machine_id
+    ),
+    m as (
       select mc.id, mc.enterprise_id, mc.production, ml.last_ts, ml.state,
-        exists (select 1 from points p where p.machine_id = mc.id and p.signal = 'state')
-          or ml.state is not null as has_state,
-        exists (select 1 from points p where p.machine_id = mc.id
-                  and p.signal in ('goodCount', 'totalCount', 'rejectCount'))
-          or exists (select 1 from machine_counters c where c.machine_id = mc.id
-                  and c.role in ('goodCount', 'totalCount', 'rejectCount')) as has_counter,
-        exists (select 1 from points p where p.machine_id = mc.id and p.signal = 'energyKwh')
-          or exists (select 1 from machine_counters c where c.machine_id = mc.id and c.role = 'energyKwh') as has_energy
+        coalesce(pf.st, false) or ml.state is not null as has_state,
+        coalesce(pf.ctr, false) or coalesce(cf.ctr, false) as has_counter,
+        coalesce(pf.en, false) or coalesce(cf.en, false) as has_energy
       from machines mc left join machine_live ml on ml.machine_id = mc.id
+        left join pf on pf.machine_id = mc.id
+        left join cf on cf.machine_id = mc.id
     )
     select e.id, e.key, e.park_id, e.name, e.name_en, e.credit_code, e.industry_code, e.above_scale,
       e.declared_machines, e.created_at,
@@ -110,9 +124,20 @@ export async function loadEnterpriseFacts(
     join parks pk on pk.id = e.park_id
     left join m on m.enterprise_id = e.id
     where pk.city_id = ${scope.cityId} and ${inList(sql`e.park_id`, scope.parkIds)}
-      and ${inList(sql`e.id`, scope.enterpriseIds)}
-    group by e.id
-    order by e.park_id, e.id`);
+      and ${inList(sql`e.id`, scope.enterpriseIds)} and ${only}
+    group by e.id`;
+}
+
+/** Enterprises in scope with their measured inputs, in one query. */
+export async function loadEnterpriseFacts(
+  h: DbHandle,
+  scope: CoverageScope,
+  now: Date,
+  connectedWithinHours: number,
+): Promise<{ rows: EnterpriseRow[]; facts: Map<number, Omit<EnterpriseFacts, "declarations">> }> {
+  const raw = await h.query<RawEnterprise>(sql`
+    select * from (${enterpriseFactsSql(scope, now, connectedWithinHours)}) f
+    order by f.park_id, f.id`);
   const rows: EnterpriseRow[] = [];
   const facts = new Map<number, Omit<EnterpriseFacts, "declarations">>();
   for (const r of raw) {

@@ -11,6 +11,14 @@ import { asDate } from "../coverage/facts.ts";
 import { DECLARABLE_ITEMS, ENTERPRISE_ITEMS, normalizeRuleSet, RuleSetInput } from "../coverage/rules.ts";
 import { coverageScope } from "../coverage/scope.ts";
 import { coverageHistory, dayOf, snapshotCoverage } from "../coverage/snapshot.ts";
+import {
+  citySummary,
+  memoized,
+  PARK_SORTS,
+  type ParkSummary,
+  pageParks,
+  totalsOf,
+} from "../coverage/summary.ts";
 import { createTRPCRouter, listProcedure, scopedProcedure } from "../trpc.ts";
 import { adminImportRouter } from "./admin-import.ts";
 
@@ -25,6 +33,21 @@ export const COVERAGE_TARGETS = {
     { year: 2025, count: 3 },
   ],
 } as const;
+
+/** How many parks needing attention the overview lists. */
+const ATTENTION = 10;
+
+/** The parks of a summary the caller may see (`null`: all of them). */
+function parksInScope(parks: readonly ParkSummary[], parkIds: number[] | null): ParkSummary[] {
+  if (parkIds === null) return [...parks];
+  const allowed = new Set(parkIds);
+  return parks.filter((p) => allowed.has(p.id));
+}
+
+/** A parks-table row (the per-park onboarded industries stay on the server). */
+function parkRow({ industriesOnboarded: _i, ...p }: ParkSummary) {
+  return p;
+}
 
 const Days = z.number().int().min(1).max(1_000).default(365);
 
@@ -123,7 +146,10 @@ const DeclareInput = z
   );
 
 export const coverageRouter = createTRPCRouter({
-  /** City (or the caller's parks) overview: totals, targets, history and the parks table. */
+  /**
+   * City (or the caller's parks) overview: totals, targets, history and the parks needing attention
+   * (least covered first, at most 10); the whole parks table is `parkTable`, a page at a time.
+   */
   overview: scopedProcedure({
     roles: ["city-admin", "park-manager"],
     input: z.object({ cityId: z.number().int().positive().optional(), days: Days }).default({ days: 365 }),
@@ -132,28 +158,65 @@ export const coverageRouter = createTRPCRouter({
     lists: ["coverage"],
   }).query(async ({ ctx, input }) => {
     const scope = await coverageScope(ctx.handle, ctx.user, ctx.scope.city?.id);
-    const now = new Date(ctx.now());
-    const r = await computeCoverage(ctx.handle, scope, now);
-    const history = await parksHistory(ctx, scope.parkIds, scope.cityId, sinceDay(ctx, input.days));
-    const today = dayOf(now);
+    const since = sinceDay(ctx, input.days);
+    // Snapshots change hourly (and on coverage.snapshot, a write that drops the cache).
+    const [summary, history] = await Promise.all([
+      citySummary(ctx.handle, scope.cityId, ctx.now(), ctx.settings.coverageCacheMs),
+      memoized(
+        ctx.handle,
+        `history:${scope.cityId}:${scope.parkIds?.join(",") ?? "all"}:${since}`,
+        ctx.now(),
+        ctx.settings.coverageCacheMs,
+        () => parksHistory(ctx, scope.parkIds, scope.cityId, since),
+      ),
+    ]);
+    const mine = parksInScope(summary.parks, scope.parkIds);
+    const totals = totalsOf(mine);
+    const today = dayOf(new Date(summary.computedAt));
     const live = {
       day: today,
-      parkRatio: r.totals.parks > 0 ? r.totals.parksDigitalized / r.totals.parks : null,
-      enterpriseRatio: r.totals.enterprises > 0 ? r.totals.enterprisesCovered / r.totals.enterprises : null,
-      industries: r.totals.industriesOnboarded.length,
+      parkRatio: totals.parks > 0 ? totals.parksDigitalized / totals.parks : null,
+      enterpriseRatio: totals.enterprises > 0 ? totals.enterprisesCovered / totals.enterprises : null,
+      industries: totals.industriesOnboarded.length,
     };
     return {
       city: scope.city,
-      computedAt: r.computedAt,
-      totals: { ...live, ...r.totals },
+      computedAt: summary.computedAt,
+      totals: { ...live, ...totals },
       targets: COVERAGE_TARGETS,
       history: [...history.filter((h) => h.day !== today), live],
-      parks: r.parks.map(({ coverage, ...p }) => ({
-        ...p,
-        digitalized: coverage.digitalized,
-        missing: coverage.missing,
-        enterpriseRatio: coverage.enterpriseRatio,
-      })),
+      attention: pageParks(
+        mine.filter((p) => !p.digitalized),
+        { page: 1, pageSize: ATTENTION, sort: "coverage", dir: "asc" },
+      ).rows.map(parkRow),
+    };
+  }),
+
+  /** The parks table of the overview and the parks page: one page, sorted and searched on the server. */
+  parkTable: scopedProcedure({
+    roles: ["city-admin", "park-manager"],
+    input: z.object({
+      cityId: z.number().int().positive().optional(),
+      page: z.number().int().min(1).max(100_000).default(1),
+      pageSize: z.number().int().min(1).max(200).default(50),
+      sort: z.enum(PARK_SORTS).default("coverage"),
+      dir: z.enum(["asc", "desc"]).default("asc"),
+      q: z.string().trim().max(100).optional(),
+      locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
+    }),
+    touches: (i) => ({ city: i.cityId }),
+    fields: { city: "cityId" },
+    lists: ["coverage"],
+  }).query(async ({ ctx, input }) => {
+    const scope = await coverageScope(ctx.handle, ctx.user, ctx.scope.city?.id);
+    const summary = await citySummary(ctx.handle, scope.cityId, ctx.now(), ctx.settings.coverageCacheMs);
+    const { rows, total } = pageParks(parksInScope(summary.parks, scope.parkIds), input);
+    return {
+      computedAt: summary.computedAt,
+      page: input.page,
+      pageSize: input.pageSize,
+      total,
+      rows: rows.map(parkRow),
     };
   }),
 

@@ -69,6 +69,7 @@ system.storage            403 403 403 | 403 403 403 | 403 403 403 | 401 401 401 
 system.applyRetention     403 403 403 | 403 403 403 | 403 403 403 | 401 401 401 | 401 401 401
 system.auditLog           ok ok ok | 403 403 403 | 403 403 403 | 401 401 401 | 401 401 401
 coverage.overview         ok ok NF | ok ok NF | 403 403 403 | 401 401 401 | 401 401 401
+coverage.parkTable        ok ok NF | ok ok NF | 403 403 403 | 401 401 401 | 401 401 401
 coverage.park             ok ok NF | ok NF NF | ok NF NF | 401 401 401 | 401 401 401
 coverage.enterprise       ok ok NF | ok NF NF | ok NF NF | 401 401 401 | 401 401 401
 coverage.declare          ok ok NF | ok NF NF | 403 403 403 | 401 401 401 | 401 401 401
@@ -237,6 +238,11 @@ const CALLS: Record<string, Call> = {
     type: "query",
     input: (t) => ({ cityId: t.cityId, days: 30 }),
     bare: () => ({ days: 30 }),
+  },
+  "coverage.parkTable": {
+    type: "query",
+    input: (t) => ({ cityId: t.cityId, pageSize: 200 }),
+    bare: () => ({ pageSize: 200, sort: "name" }),
   },
   "coverage.park": { type: "query", input: (t) => ({ parkId: t.parkId, days: 30 }) },
   "coverage.enterprise": { type: "query", input: (t) => ({ enterpriseId: t.entId }) },

@@ -10,6 +10,9 @@ import { ItemCell } from "./ItemCell.tsx";
 type Enterprise = RouterOutputs["coverage"]["park"]["enterprises"][number];
 type Rule = RouterOutputs["coverage"]["park"]["rules"][number];
 
+/** Rows drawn at once: a park of thousands of enterprises draws one page, not every row. */
+const PAGE = 50;
+
 /** Every enterprise of a park with every checklist item: ✓/✗, measured or declared (who, when). */
 export function EnterpriseChecklistTable(props: {
   enterprises: Enterprise[];
@@ -21,11 +24,22 @@ export function EnterpriseChecklistTable(props: {
   const [onlyUncovered, setOnly] = useState(false);
   const [declaring, setDeclaring] = useState<{ enterpriseId: number; item: DeclarableItem } | null>(null);
   const items = props.rules.filter((r) => r.level === "enterprise");
-  const rows = onlyUncovered ? props.enterprises.filter((e) => !e.coverage.covered) : props.enterprises;
+  const [page, setPage] = useState(1);
+  const all = onlyUncovered ? props.enterprises.filter((e) => !e.coverage.covered) : props.enterprises;
+  const pages = Math.max(1, Math.ceil(all.length / PAGE));
+  const at = Math.min(page, pages);
+  const rows = all.slice((at - 1) * PAGE, at * PAGE);
   return (
     <>
       <label className="check">
-        <input type="checkbox" checked={onlyUncovered} onChange={(e) => setOnly(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={onlyUncovered}
+          onChange={(e) => {
+            setOnly(e.target.checked);
+            setPage(1);
+          }}
+        />
         <span>{t("park.onlyUncovered")}</span>
       </label>
       <p className="legend">{t("source.legend")}</p>
@@ -88,6 +102,36 @@ export function EnterpriseChecklistTable(props: {
           </tbody>
         </table>
       </div>
+      {pages > 1 && (
+        <nav className="pager" aria-label={t("park.pages")}>
+          <span className="muted" data-testid="enterprise-range">
+            {t("park.range", {
+              from: num((at - 1) * PAGE + 1),
+              to: num(Math.min(all.length, at * PAGE)),
+              total: num(all.length),
+            })}
+          </span>
+          <button
+            type="button"
+            className="btn btn-xs"
+            data-testid="enterprise-prev"
+            disabled={at <= 1}
+            onClick={() => setPage(at - 1)}
+          >
+            {t("parks.prev")}
+          </button>
+          <span>{t("parks.page", { page: num(at), pages: num(pages) })}</span>
+          <button
+            type="button"
+            className="btn btn-xs"
+            data-testid="enterprise-next"
+            disabled={at >= pages}
+            onClick={() => setPage(at + 1)}
+          >
+            {t("parks.next")}
+          </button>
+        </nav>
+      )}
       {declaring && (
         <DeclareDialog
           item={declaring.item}

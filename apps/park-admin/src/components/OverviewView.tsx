@@ -1,6 +1,7 @@
-import { type ReactNode, useEffect, useMemo } from "react";
+import { type ReactNode, useCallback, useMemo } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
+import { Link } from "../lib/router.tsx";
 import type { RouterOutputs } from "../trpc.ts";
 import { Chart, PALETTE } from "./Chart.tsx";
 import { CoverageHistoryChart } from "./CoverageHistoryChart.tsx";
@@ -50,7 +51,7 @@ function IndustriesChart({ data }: { data: OverviewData }) {
   return <Chart option={option} label={t("overview.industriesHistory")} height={220} />;
 }
 
-/** Performance marks (read by the UI bench): data arrived → overview committed and painted. */
+/** Performance marks (read by the UI bench): data arrived → overview and first parks page painted. */
 export const MARK_DATA = "weft:overview:data";
 export const MARK_RENDERED = "weft:overview:rendered";
 export function markDataArrived(): void {
@@ -58,23 +59,30 @@ export function markDataArrived(): void {
   performance.mark(MARK_DATA);
 }
 
-/** The city overview from its data (pure: the page and the UI bench both render it). */
-export function OverviewView({
-  data,
-  now,
-  actions,
-}: {
-  data: OverviewData;
-  now: number;
-  actions?: ReactNode;
-}) {
+/** The parks needing attention: not digitalized, least covered first (at most 10, from the server). */
+function AttentionList({ parks }: { parks: OverviewData["attention"] }) {
+  const { t, pct, num, locale } = useI18n();
+  if (parks.length === 0) return <p className="muted">{t("overview.attentionNone")}</p>;
+  return (
+    <ol className="attention" data-testid="overview-attention">
+      {parks.map((p) => (
+        <li key={p.id} data-attention-park={p.id}>
+          <Link href={`/parks/${p.id}`}>{nameOf(locale, p)}</Link>{" "}
+          <span className="muted">
+            {pct(p.enterpriseRatio)} · {num(p.coveredEnterprises)} / {num(p.enterprises)}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The city overview from its data; the parks table below it pages on the server. */
+export function OverviewView({ data, actions }: { data: OverviewData; actions?: ReactNode }) {
   const { t, pct, num, dateTime, locale } = useI18n();
-  useEffect(() => {
-    const id = requestAnimationFrame(() =>
-      performance.mark(MARK_RENDERED, { detail: { parks: data.parks.length } }),
-    );
-    return () => cancelAnimationFrame(id);
-  }, [data]);
+  const painted = useCallback(() => {
+    if (performance.getEntriesByName(MARK_RENDERED).length === 0) performance.mark(MARK_RENDERED);
+  }, []);
   const tot = data.totals;
   const targetMarks = data.targets.parkCoverage.map((x) => ({
     label: t("overview.targetLine", { year: x.year, value: pct(x.ratio, 0) }),
@@ -142,9 +150,13 @@ export function OverviewView({
           <IndustriesChart data={data} />
         </section>
       </div>
+      <section className="panel" aria-labelledby="attention-title">
+        <h2 id="attention-title">{t("overview.attention")}</h2>
+        <AttentionList parks={data.attention} />
+      </section>
       <section className="panel" aria-labelledby="parks-table-title">
         <h2 id="parks-table-title">{t("overview.parksTable")}</h2>
-        <ParksCoverageTable parks={data.parks} now={now} />
+        <ParksCoverageTable testId="overview-parks" onPainted={painted} />
       </section>
     </section>
   );

@@ -73,9 +73,13 @@ describe.skipIf(chromiumMissing !== null)(title, () => {
     const mine = await apiQuery<{ items: { id: number }[] }>(manager.page, "parks.list", { limit: 50 });
     expect(mine.data.items.length).toBeGreaterThan(0);
     expect(mine.data.items.length).toBeLessThan(h.demo.parkKeys.length);
-    const ov = await apiQuery<{ parks: { id: number }[] }>(manager.page, "coverage.overview", { days: 30 });
+    const ov = await apiQuery<{ totals: { parks: number } }>(manager.page, "coverage.overview", { days: 30 });
     expect(ov.status).toBe(200);
-    expect(ov.data.parks.map((p) => p.id).sort()).toEqual(mine.data.items.map((p) => p.id).sort());
+    expect(ov.data.totals.parks).toBe(mine.data.items.length);
+    const table = await apiQuery<{ rows: { id: number }[] }>(manager.page, "coverage.parkTable", {
+      pageSize: 200,
+    });
+    expect(table.data.rows.map((p) => p.id).sort()).toEqual(mine.data.items.map((p) => p.id).sort());
     const otherPark = allParks.data.items
       .map((p) => (p as { id: number }).id)
       .find((id) => !mine.data.items.some((m) => m.id === id));
