@@ -12,7 +12,7 @@
  * runs it; HTTP through tRPC on the first of them. Options: --db pg|pglite, --shape standard|fanin,
  * --rounds N, --no-http; env BENCH_GATEWAYS (PostgreSQL writers, default 4).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -54,23 +54,74 @@ const t00 = performance.now();
 const progress = (msg: string) =>
   console.log(`  [${((performance.now() - t00) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 
-/** Readings/s of `fn` run for `batches` batches per writer, all writers in parallel, each sequential. */
+/**
+ * CPU seconds used so far by every PostgreSQL server process on this host (utime + stime from
+ * /proc), or null where there is no /proc. The bench's own process is the brain (PGlite included).
+ */
+function postgresCpuS(): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue; // ended meanwhile
+      }
+      const close = stat.lastIndexOf(")");
+      if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+      const f = stat.slice(close + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]); // fields 14 and 15: utime, stime
+    }
+    return ticks / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
+const CLK_TCK = 100;
+
+/** CPU milliseconds per batch: the brain (this process) and the PostgreSQL backends. */
+interface CpuPerBatch {
+  brain: number;
+  postgres: number | null;
+}
+const lastCpu = new Map<string, CpuPerBatch>();
+
+/**
+ * Readings/s of `fn` run for `batches` batches per writer, all writers in parallel, each sequential.
+ * With `cpuKey`, the CPU per batch of the run is kept under that key (see {@link lastCpu}).
+ */
 async function timed<T>(
   writers: readonly Gw[],
   batches: number,
   prepare: (gw: Gw, seq: number) => T,
   write: (gw: Gw, payload: T) => Promise<unknown>,
   seq0: number,
+  cpuKey?: string,
 ): Promise<number> {
   // Payloads are built before the clock starts: the bench times writing, not the data generator.
   const payloads = writers.map((gw) => Array.from({ length: batches }, (_, s) => prepare(gw, seq0 + s)));
+  const cpu0 = process.cpuUsage();
+  const pg0 = postgresCpuS();
   const t0 = performance.now();
   await Promise.all(
     writers.map(async (gw, g) => {
       for (const p of payloads[g] ?? []) await write(gw, p);
     }),
   );
-  return (writers.length * batches * BATCH) / ((performance.now() - t0) / 1000);
+  const perS = (writers.length * batches * BATCH) / ((performance.now() - t0) / 1000);
+  if (cpuKey) {
+    const cpu = process.cpuUsage(cpu0);
+    const pg1 = postgresCpuS();
+    const n = writers.length * batches;
+    lastCpu.set(cpuKey, {
+      brain: (cpu.user + cpu.system) / 1000 / n,
+      postgres: pg0 === null || pg1 === null ? null : ((pg1 - pg0) * 1000) / n,
+    });
+  }
+  return perS;
 }
 
 interface ShapeResult {
@@ -79,6 +130,8 @@ interface ShapeResult {
   copy_limit: number;
   ratio_vs_batched_insert: number;
   fraction_of_copy_limit: number;
+  /** CPU ms per 5,000-reading batch in the best round: where the time goes, weft vs the COPY limit. */
+  cpu_ms_per_batch: { weft: CpuPerBatch; copy_limit: CpuPerBatch };
 }
 
 async function runShape(h: DbHandle, label: string, shape: Shape, writers: number): Promise<ShapeResult> {
@@ -96,14 +149,18 @@ async function runShape(h: DbHandle, label: string, shape: Shape, writers: numbe
   await timed(gws, 2, toInsert, insert, 0);
   await timed(gws, WARMUP, toCopy, copy, 0);
   const best = { weft: 0, batched_insert: 0, copy_limit: 0 };
+  const zero: CpuPerBatch = { brain: 0, postgres: null };
+  const cpu = { weft: zero, copy_limit: zero };
   const n = BATCHES[shape];
   let seq = WARMUP;
   // Rounds alternate the three writers, so load changes on the host touch all of them alike.
   for (let r = 0; r < ROUNDS; r++) {
-    const w = await timed(gws, n, makeBatch, weft, seq);
+    const w = await timed(gws, n, makeBatch, weft, seq, "weft");
     // drizzle's insert is slow enough that a quarter of the batches fills a second.
     const i = await timed(gws, Math.max(2, Math.ceil(n / 4)), toInsert, insert, seq);
-    const c = await timed(gws, n, toCopy, copy, seq);
+    const c = await timed(gws, n, toCopy, copy, seq, "copy");
+    if (w > best.weft) cpu.weft = lastCpu.get("weft") ?? zero;
+    if (c > best.copy_limit) cpu.copy_limit = lastCpu.get("copy") ?? zero;
     seq += n;
     progress(
       `${label} ${shape} round ${r + 1}/${ROUNDS}: weft ${fmt(w)}, batched insert ${fmt(i)}, COPY ${fmt(c)} readings/s (load ${loadavg()[0]?.toFixed(1)})`,
@@ -116,7 +173,16 @@ async function runShape(h: DbHandle, label: string, shape: Shape, writers: numbe
     ...best,
     ratio_vs_batched_insert: round2(best.weft / best.batched_insert),
     fraction_of_copy_limit: round2(best.weft / best.copy_limit),
+    cpu_ms_per_batch: {
+      weft: roundCpu(cpu.weft),
+      copy_limit: roundCpu(cpu.copy_limit),
+    },
   };
+}
+
+function roundCpu(c: CpuPerBatch): CpuPerBatch {
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { brain: r(c.brain), postgres: c.postgres === null ? null : r(c.postgres) };
 }
 
 async function runHttp(h: DbHandle, label: string, writers: number, batches: number): Promise<number> {
@@ -201,6 +267,22 @@ async function main(): Promise<void> {
   console.log("  db         shape         weft  batched    COPY      weft/insert  weft/COPY");
   printTable("PostgreSQL", pg);
   printTable("PGlite", lite);
+  console.log(
+    "\n  CPU ms per batch, best round (brain = this process, PGlite included; PostgreSQL = its server processes)",
+  );
+  console.log("  db         shape     weft brain  weft pg   COPY brain  COPY pg");
+  for (const [name, r] of [
+    ["PostgreSQL", pg],
+    ["PGlite", lite],
+  ] as const)
+    for (const shape of Object.keys(SHAPES) as Shape[]) {
+      const c = r?.[shape]?.cpu_ms_per_batch;
+      if (!c) continue;
+      const f = (x: number | null) => (x === null ? "n/a" : x.toFixed(1)).padStart(9);
+      console.log(
+        `  ${name.padEnd(10)} ${shape.padEnd(8)} ${f(c.weft.brain)} ${f(c.weft.postgres)}   ${f(c.copy_limit.brain)} ${f(c.copy_limit.postgres)}`,
+      );
+    }
   const http = pg?.http ?? lite?.http;
   if (http !== undefined)
     console.log(`  HTTP tRPC ingest.push (${pg ? "PostgreSQL" : "PGlite"}, standard)  ${fmt(http)}`);
