@@ -1,5 +1,6 @@
 import { useMemo } from "react";
 import { useI18n } from "../i18n/index.tsx";
+import { DAY_MS } from "../lib/range.ts";
 import { Chart, PALETTE } from "./Chart.tsx";
 
 export interface HistoryPoint {
@@ -74,6 +75,8 @@ export function CoverageHistoryChart({
       },
       xAxis: {
         type: "time",
+        // Daily points: ticks closer than a day repeated a date ("Dec 6, Dec 6") on a short history.
+        minInterval: DAY_MS,
         axisLabel: { formatter: (v: number) => date(new Date(v)), hideOverlap: true },
       },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: (v: number) => pct(v / 100, 0) } },

@@ -1,6 +1,7 @@
 import { type ReactNode, useCallback, useMemo } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { nameOf } from "../lib/names.ts";
+import { DAY_MS } from "../lib/range.ts";
 import { Link } from "../lib/router.tsx";
 import type { RouterOutputs } from "../trpc.ts";
 import { Chart, PALETTE } from "./Chart.tsx";
@@ -18,7 +19,11 @@ function IndustriesChart({ data }: { data: OverviewData }) {
       grid: { left: 36, right: 16, top: 36, bottom: 32 },
       legend: { top: 0, left: 0 },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "time", axisLabel: { formatter: (v: number) => date(new Date(v)), hideOverlap: true } },
+      xAxis: {
+        type: "time",
+        minInterval: DAY_MS, // daily points: no repeated dates on a short history
+        axisLabel: { formatter: (v: number) => date(new Date(v)), hideOverlap: true },
+      },
       yAxis: {
         type: "value",
         min: 0,
