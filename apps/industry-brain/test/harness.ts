@@ -1,5 +1,8 @@
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import type { DbHandle } from "@weft/db";
+import { sessions } from "@weft/db/schema";
+import { sql } from "drizzle-orm";
+import { newSessionToken, sha256Hex } from "../src/auth/crypto.ts";
 import type { AppRouter } from "../src/router.ts";
 import { type DemoSeed, seedDemo } from "../src/seed/demo.ts";
 import { type RunningBrain, type StartBrainOptions, startBrain } from "../src/server.ts";
@@ -99,4 +102,20 @@ export async function errorOf(p: Promise<unknown>): Promise<TRPCClientError<AppR
     throw err;
   }
   throw new Error("expected the call to fail");
+}
+
+/**
+ * The Cookie header of a fresh session for the user with this email, a session row as `auth.login`
+ * would create it (login itself is the auth router's own test), for callers made in-process.
+ */
+export async function sessionCookie(brain: RunningBrain, handle: DbHandle, email: string): Promise<string> {
+  const [row] = await handle.query<{ id: number }>(sql`select id from users where lower(email) = ${email}`);
+  if (!row) throw new Error(`no user ${email}`);
+  const token = newSessionToken();
+  await handle.db.insert(sessions).values({
+    tokenHash: sha256Hex(token),
+    userId: Number(row.id),
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+  return `${brain.services.settings.sessionCookie}=${token}`;
 }

@@ -19,14 +19,18 @@ function progress(msg: string): void {
   process.stderr.write(`[seed large city] ${msg}\n`);
 }
 
-function stem(i: number): string {
+/**
+ * The first 17 characters of a valid GB 32100 credit code, unique per `i` (base 31 in the code's
+ * alphabet after `prefix`); completeCreditCode adds the check character.
+ */
+export function creditStem(i: number, prefix = "91331005"): string {
   let s = "";
   let n = i;
   for (let k = 0; k < 9; k++) {
     s = ALPHA.charAt(n % 31) + s;
     n = Math.floor(n / 31);
   }
-  return `91331005${s}`;
+  return `${prefix}${s}`;
 }
 
 function literal(s: string): string {
@@ -57,7 +61,7 @@ export async function seedLargeCity(
     const values: string[] = [];
     for (let i = from; i < Math.min(enterprisesCount, from + CHUNK); i++) {
       const park = parkIds[i % parkIds.length] ?? 0;
-      const code = completeCreditCode(stem(i + 1));
+      const code = completeCreditCode(creditStem(i + 1));
       values.push(
         `(${literal(`large-e-${i}`)}, ${park}, ${literal(`大基准企业 ${i + 1}`)}, ${literal(`Large Enterprise ${i + 1}`)}, ${literal(code)}, ${literal(INDUSTRIES[i % INDUSTRIES.length] ?? "C23")}, ${i % 3 === 0}, ${(i % 7) + 1})`,
       );

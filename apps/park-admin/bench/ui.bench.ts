@@ -19,24 +19,13 @@ import { type Browser, chromium } from "playwright-core";
 import { PARK_PAGE_SIZE } from "../src/lib/paging.ts";
 import buildIfStale from "../test/build-once.ts";
 import { CHROMIUM, CHROMIUM_ARGS, DIST } from "../test/e2e/harness.ts";
-import { LARGE_ENTERPRISES, LARGE_PARKS, seedLargeCity } from "./large-city.ts";
+import { creditStem, LARGE_ENTERPRISES, LARGE_PARKS, seedLargeCity } from "./large-city.ts";
 import { type MachinePageRun, measureMachinePage, mergedLength, seedMachineMonth } from "./machine-page.ts";
 
 const PARKS = 100;
 const ENTERPRISES = 10_000;
 const RUNS = 5;
-const ALPHA = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const INDUSTRIES = ["C23", "C21", "C17", "C18", "C20", "C34"];
-
-function stem(i: number): string {
-  let s = "";
-  let n = i;
-  for (let k = 0; k < 9; k++) {
-    s = ALPHA.charAt(n % 31) + s;
-    n = Math.floor(n / 31);
-  }
-  return `91331004${s}`;
-}
 
 async function seedCity(db: DbHandle): Promise<number> {
   const [city] = await db.db
@@ -59,7 +48,7 @@ async function seedCity(db: DbHandle): Promise<number> {
     key: `bench-e-${i}`,
     parkId: parkRows[i % PARKS]?.id ?? 0,
     name: `基准企业 ${i + 1}`,
-    creditCode: completeCreditCode(stem(i + 1)),
+    creditCode: completeCreditCode(creditStem(i + 1, "91331004")),
     industryCode: INDUSTRIES[i % INDUSTRIES.length] ?? "C23",
     aboveScale: i % 3 === 0,
     declaredMachines: (i % 7) + 1,

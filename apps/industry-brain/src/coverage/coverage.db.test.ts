@@ -1,11 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { industryDivision } from "@weft/core";
-import { sessions } from "@weft/db/schema";
 import { describeEachDb } from "@weft/db/testing";
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { newSessionToken, sha256Hex } from "../auth/crypto.ts";
+import { sessionCookie } from "../../test/harness.ts";
 import { createInternalContext } from "../context.ts";
 import { effectiveCode } from "../errors.ts";
 import { coverageRouter } from "../routers/coverage.ts";
@@ -38,17 +37,7 @@ describeEachDb("coverage procedures", (db) => {
   const as = async (role: Role) => {
     const u = demo.users.find((x) => x.role === role);
     if (!u) throw new Error(role);
-    // A session row as auth.login would create it (login itself is the auth router's own test).
-    const [row] = await db.handle.query<{ id: number }>(
-      sql`select id from users where lower(email) = ${u.email}`,
-    );
-    const token = newSessionToken();
-    await db.db.insert(sessions).values({
-      tokenHash: sha256Hex(token),
-      userId: Number(row?.id),
-      expiresAt: new Date(Date.now() + 3_600_000),
-    });
-    const cookie = `${brain.services.settings.sessionCookie}=${token}`;
+    const cookie = await sessionCookie(brain, db.handle, u.email);
     return coverageCaller(createInternalContext(brain.services, { cookie }));
   };
   const push = async (enterpriseKey: string, state: string) => {

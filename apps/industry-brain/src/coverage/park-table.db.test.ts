@@ -1,9 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { sessions } from "@weft/db/schema";
 import { describeEachDb } from "@weft/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { newSessionToken, sha256Hex } from "../auth/crypto.ts";
+import { sessionCookie } from "../../test/harness.ts";
 import { createInternalContext } from "../context.ts";
 import { effectiveCode } from "../errors.ts";
 import { coverageRouter } from "../routers/coverage.ts";
@@ -32,16 +31,7 @@ describeEachDb("coverage.parkTable and the overview's totals", (db) => {
   const as = async (role: "city-admin" | "park-manager" | "enterprise-user") => {
     const u = demo.users.find((x) => x.role === role);
     if (!u) throw new Error(role);
-    const [row] = await db.handle.query<{ id: number }>(
-      sql`select id from users where lower(email) = ${u.email}`,
-    );
-    const token = newSessionToken();
-    await db.db.insert(sessions).values({
-      tokenHash: sha256Hex(token),
-      userId: Number(row?.id),
-      expiresAt: new Date(Date.now() + 3_600_000),
-    });
-    const cookie = `${brain.services.settings.sessionCookie}=${token}`;
+    const cookie = await sessionCookie(brain, db.handle, u.email);
     return caller(createInternalContext(brain.services, { cookie }));
   };
   const full = async (parkIds: number[] | null) =>
