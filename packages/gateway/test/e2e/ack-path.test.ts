@@ -4,10 +4,9 @@ import { ROBOT_DEVICE_FILE, type RobotCell, startRobotCell } from "@weft/simulat
 import { cleanup, tempDir } from "@weft/test-processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CursorState } from "../../src/journal/cursor.ts";
-import { scanSegment } from "../../src/journal/scan.ts";
 import { FAULT_STEPS } from "../../src/runtime/fault.ts";
 import { startTestBrain, type TestBrain } from "./brain.ts";
-import { GatewayProcess, waitUntil, writeConfig } from "./process.ts";
+import { GatewayProcess, journalOnDisk, waitUntil, writeConfig } from "./process.ts";
 
 /**
  * Fault injection on the acknowledge path, with real processes: the gateway starts while the
@@ -35,21 +34,6 @@ interface Fault {
   step: string;
   synced: { seq: number; segment: string | null; bytes: number };
   lastSeq: number;
-}
-
-/** Every (point@ts) the journal holds on disk, by seq. */
-function journalOnDisk(dir: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".seg"))) {
-    for (const r of scanSegment(fs.readFileSync(path.join(dir, f))).records) {
-      const readings = JSON.parse(r.payload.toString("utf8")) as { point: string; ts: number }[];
-      out.set(
-        r.seq,
-        readings.map((x) => `${x.point}@${x.ts}`),
-      );
-    }
-  }
-  return out;
 }
 
 const cases = (["batch", "interval", "off"] as const).flatMap((fsync) =>

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ProcessTree, spawnNodeTs } from "@weft/test-processes";
+import { scanSegment } from "../../src/journal/scan.ts";
 import type { GatewayStatus } from "../../src/runtime/status.ts";
 
 const PKG = fileURLToPath(new URL("../../", import.meta.url));
@@ -106,4 +107,19 @@ export function writeConfig(dir: string, name: string, text: string): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
+}
+
+/** Every (point@ts) the journal in `dir` holds on disk, by local seq. */
+export function journalOnDisk(dir: string): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".seg"))) {
+    for (const r of scanSegment(fs.readFileSync(path.join(dir, f))).records) {
+      const readings = JSON.parse(r.payload.toString("utf8")) as { point: string; ts: number }[];
+      out.set(
+        r.seq,
+        readings.map((x) => `${x.point}@${x.ts}`),
+      );
+    }
+  }
+  return out;
 }

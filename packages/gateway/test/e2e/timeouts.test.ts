@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
@@ -6,9 +5,8 @@ import { gunzipSync } from "node:zlib";
 import { ROBOT_DEVICE_FILE, type RobotCell, startRobotCell } from "@weft/simulators/robot";
 import { cleanup, tempDir } from "@weft/test-processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scanSegment } from "../../src/journal/scan.ts";
 import { startTestBrain, type TestBrain } from "./brain.ts";
-import { GatewayProcess, sleep, waitUntil, writeConfig } from "./process.ts";
+import { GatewayProcess, journalOnDisk, sleep, waitUntil, writeConfig } from "./process.ts";
 
 /**
  * A SEQ_CONFLICT while another upload's answer is lost, with real processes: the gateway CLI as a
@@ -37,21 +35,6 @@ afterAll(async () => {
   await cell?.close();
   await brain?.close();
 });
-
-/** Every (point@ts) the journal holds on disk, by local seq. */
-function journalOnDisk(dir: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".seg"))) {
-    for (const r of scanSegment(fs.readFileSync(path.join(dir, f))).records) {
-      const readings = JSON.parse(r.payload.toString("utf8")) as { point: string; ts: number }[];
-      out.set(
-        r.seq,
-        readings.map((x) => `${x.point}@${x.ts}`),
-      );
-    }
-  }
-  return out;
-}
 
 interface ProxyLog {
   pushes: { seq: number; parts: number; status: number; late: boolean }[];
